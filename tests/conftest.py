@@ -51,14 +51,7 @@ def auth(role: str) -> dict[str, str]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings on a fresh data directory; no LLM unless a test sets one."""
-    return Settings(
-        data_dir=tmp_path / "data",
-        api_keys=",".join(f"{key}:{role}" for role, key in TEST_KEYS.items()),
-        knowledge_dir=PROJECT_ROOT / "knowledge",
-        llm_base_url=None,
-        llm_model=None,
-        llm_api_key=None,
-    )
+    return _settings_for(tmp_path / "data")
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +85,47 @@ def embedder():  # type: ignore[no-untyped-def]
     from assist.embeddings import get_embedder
 
     return get_embedder()
+
+
+def _settings_for(data_dir: Path) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        api_keys=",".join(f"{key}:{role}" for role, key in TEST_KEYS.items()),
+        knowledge_dir=PROJECT_ROOT / "knowledge",
+        llm_base_url=None,
+        llm_model=None,
+        llm_api_key=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def prepared_services(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Trained intent model and ingested knowledge base, built once per test session like `assist serve` does."""
+    from assist.services import build_services
+
+    services = build_services(_settings_for(tmp_path_factory.mktemp("prepared")))
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def services(prepared_services, settings: Settings):  # type: ignore[no-untyped-def]
+    """The prepared models and knowledge base, with a fresh database and this test's settings."""
+    from dataclasses import replace
+
+    from assist.db import Database
+
+    db = Database(settings.sqlalchemy_url)
+    db.create_all()
+    yield replace(prepared_services, settings=settings, db=db)
+    db.dispose()
+
+
+@pytest.fixture
+def client(services, settings: Settings):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from assist.app import create_app
+
+    with TestClient(create_app(settings, services=services)) as test_client:
+        yield test_client

@@ -11,12 +11,17 @@ Outcome = Literal["accepted", "edited", "rejected"]
 
 
 class PromptRef(BaseModel):
+    # Accepts the prompt registry's own PromptRef (or any object with these attributes) as it is.
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     version: int | str
     sha256: str
 
 
 class KnowledgeRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     article_id: str
     version: int | str
 
@@ -160,9 +165,9 @@ class VerifyResult(BaseModel):
     ok: bool
     records: int
     first_bad: str | None = Field(description="audit_id of the first record that fails, or null.")
+    first_bad_seq: int | None = Field(default=None, description="Its place in the chain (also set when it is gone).")
     reason: str | None = None
     checkpoint_seq: int | None = Field(default=None, description="Seq of the signed purge checkpoint verified from.")
-    head: ChainHead | None = None
 
 
 class ChainHead(BaseModel):
@@ -174,5 +179,3 @@ class ChainHead(BaseModel):
     exported_at: datetime
     signature: str
 
-
-VerifyResult.model_rebuild()

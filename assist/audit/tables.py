@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DDL, BigInteger, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assist.db import Base, UTCDateTime
 
 GENESIS_HASH = "0" * 64
+# SQLite only auto-increments and compares fast on INTEGER; PostgreSQL needs 64 bits for a long-lived chain.
+Seq = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class AuditRecordRow(Base):
@@ -23,7 +25,7 @@ class AuditRecordRow(Base):
         Index("ix_audit_records_customer", "customer_id", "created_at"),
     )
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Seq, primary_key=True, autoincrement=False)
     audit_id: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(16))
@@ -42,7 +44,7 @@ class ChainHeadRow(Base):
     __tablename__ = "audit_chain_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    seq: Mapped[int] = mapped_column(Seq)
     hash: Mapped[str] = mapped_column(String(64))
 
 
@@ -52,7 +54,7 @@ class CheckpointRow(Base):
     __tablename__ = "audit_checkpoints"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), unique=True)
+    seq: Mapped[int] = mapped_column(Seq, unique=True)
     hash: Mapped[str] = mapped_column(String(64))
     audit_id: Mapped[str] = mapped_column(String(64))
     purged: Mapped[int] = mapped_column(Integer)
@@ -83,7 +85,6 @@ class QueueRow(Base):
     )
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    reviewed: Mapped[bool] = mapped_column(default=False, index=True)
 
 
 class ReviewRow(Base):

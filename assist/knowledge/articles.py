@@ -30,7 +30,8 @@ def articles_folder(directory: Path) -> Path:
 
 
 def content_hash(article: ArticleFile) -> str:
-    canonical = json.dumps(article.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    """Everything but the status: approving or retiring a version does not change what it says."""
+    canonical = json.dumps(article.model_dump(mode="json", exclude={"status"}), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

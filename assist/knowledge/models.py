@@ -82,7 +82,7 @@ class IngestReport(BaseModel):
     unchanged: list[str] = Field(default_factory=list)
     retired: list[str] = Field(default_factory=list)
     invalid: list[InvalidFile] = Field(default_factory=list)
-    # Articles whose vectors were computed in this run: zero on a re-run of an unchanged folder.
+    # Texts (article passages, customer phrasings) embedded in this run: zero when nothing changed.
     embedded: int = 0
 
     @property

@@ -19,13 +19,15 @@ PHONE_REGIONS = ("GB", "US")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 # IBAN: country, check digits, then 11-30 alphanumerics, usually printed in groups of four.
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?\b")
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
 # UK National Insurance number. Any two letters, not only issued prefixes: HMRC's own example QQ 12 34 56 C
 # is what people paste into tests and forms, and a false positive costs less than a leak.
 _NI = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE)
 # US SSN with separators; a bare 9-digit number is one only when named as such (it could be an order id).
 _SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}\b")
 _SSN_NAMED = re.compile(r"(?i)\b(ssn|social security(?: number)?)(\W{1,5})(\d{9})\b")
+# A digit run glued to letters or dashes is part of an id (evt_9aa8bf2084154174a346, a UUID), not a phone or card.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+(-])\+?\(?\d[\d ().-]{5,22}\d(?![\w-])")
 # Digits right after one of these words are a reference the agent needs, not a phone number.
 _REFERENCE_BEFORE = re.compile(
     r"(?i)(?:order|case|ref|reference|ticket|invoice|tracking|parcel|booking|claim|#)\W{0,3}$"
@@ -60,22 +62,31 @@ def _iban(match: re.Match[str]) -> str:
     while text:
         compact = re.sub(r"[ -]", "", text)
         if _iban_ok(compact):
-            return "[IBAN]" + match.group()[len(text):]
+            return "[IBAN]" + match.group()[len(text) :]
         text = text[:-1].rstrip(" -")
     return match.group()
 
 
 def _phones(text: str) -> str:
+    # The matcher is slow on long text, so it only reads digit runs that could be a phone number.
     spans: list[tuple[int, int]] = []
-    for region in PHONE_REGIONS:
-        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
-            raw = m.raw_string
-            # Fictional and new ranges (07700 900xxx) are not "valid" to phonenumbers, so a number written
-            # the way people write phones (+44.., 0.., (415)..) with enough digits counts too.
-            dialled = raw[0] in "+0(" and sum(ch.isdigit() for ch in raw) >= 10
-            reference = _REFERENCE_BEFORE.search(text[max(0, m.start - 20) : m.start])
-            if dialled or (phonenumbers.is_valid_number(m.number) and not reference):
-                spans.append((m.start, m.end))
+    for candidate in _PHONE_CANDIDATE.finditer(text):
+        if sum(ch.isdigit() for ch in candidate.group()) < 7:
+            continue
+        offset = candidate.start()
+        for region in PHONE_REGIONS:
+            matches = phonenumbers.PhoneNumberMatcher(
+                candidate.group(), region, leniency=phonenumbers.Leniency.POSSIBLE
+            )
+            for m in matches:
+                start = offset + m.start
+                raw = m.raw_string
+                # Fictional and new ranges (07700 900xxx) are not "valid" to phonenumbers, so a number written
+                # the way people write phones (+44.., 0.., (415)..) with enough digits counts too.
+                dialled = raw[0] in "+0(" and sum(ch.isdigit() for ch in raw) >= 10
+                reference = _REFERENCE_BEFORE.search(text[max(0, start - 20) : start])
+                if dialled or (phonenumbers.is_valid_number(m.number) and not reference):
+                    spans.append((start, offset + m.end))
     for start, end in sorted(_merge(spans), reverse=True):
         text = text[:start] + "[PHONE]" + text[end:]
     return text

@@ -5,6 +5,7 @@ The event `data` conventions these rules read are documented for channel systems
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -54,11 +55,17 @@ def _sessions(events: Sequence[TimelineEvent]) -> list[list[TimelineEvent]]:
     return sessions
 
 
-def repeat_contact(events: Sequence[TimelineEvent], *, intent: str | None, channel: str | None, now: datetime) -> Signal | None:
-    """Earlier contacts (sessions) about the same intent in the last 7 days, not counting the contact in progress."""
+def repeat_contact(
+    events: Sequence[TimelineEvent], *, intent: str | None, channel: str | None, now: datetime
+) -> Signal | None:
+    """Earlier contacts (customer messages, grouped into sessions) on the same intent in the last 7 days.
+
+    The conversation the current message belongs to is not an earlier contact.
+    """
     if intent is None:
         return None
-    sessions = _sessions([e for e in events if e.actor == "customer" and now - e.occurred_at <= WINDOW])
+    messages = [e for e in events if e.actor == "customer" and e.kind == "message" and now - e.occurred_at <= WINDOW]
+    sessions = _sessions(messages)
     if sessions and sessions[-1][-1].channel == channel and now - sessions[-1][-1].occurred_at <= SESSION_GAP:
         sessions = sessions[:-1]  # the conversation the current message belongs to
     earlier = [s for s in sessions if any(event_intent(e) == intent for e in s)]
@@ -76,11 +83,13 @@ def repeat_contact(events: Sequence[TimelineEvent], *, intent: str | None, chann
     )
 
 
-def channel_switch(events: Sequence[TimelineEvent], *, intent: str | None, channel: str | None, now: datetime) -> Signal | None:
+def channel_switch(
+    events: Sequence[TimelineEvent], *, intent: str | None, channel: str | None, now: datetime
+) -> Signal | None:
     """The customer moved between channels on this need in the last 7 days."""
     turns = [e for e in events if e.actor == "customer" and now - e.occurred_at <= WINDOW and same_need(e, intent)]
     path = [(e.channel, e.event_id) for e in turns] + ([(channel, MESSAGE_EVIDENCE)] if channel else [])
-    switches = [(prev[0], cur) for prev, cur in zip(path, path[1:], strict=False) if prev[0] != cur[0]]
+    switches = [(prev[0], cur) for prev, cur in itertools.pairwise(path) if prev[0] != cur[0]]
     if not switches:
         return None
     route = " → ".join([switches[0][0], *(cur[0] for _, cur in switches)])

@@ -10,14 +10,19 @@ from pydantic import BaseModel, Field
 MESSAGE_EVIDENCE = "message"
 """Evidence id of the current message, which has no event id yet."""
 
-FrictionName = Literal[
-    "repeat_contact", "channel_switch", "failed_self_service", "failed_verification", "asked_for_person", "overdue_promise"
-]
-RiskName = Literal["fraud", "vulnerability", "distress"]
+FRICTION_NAMES = (
+    "repeat_contact",
+    "channel_switch",
+    "failed_self_service",
+    "failed_verification",
+    "asked_for_person",
+    "overdue_promise",
+)
+RISK_NAMES = ("fraud", "vulnerability", "distress")
 
 
 class Signal(BaseModel):
-    name: str = Field(description="friction: " + ", ".join(FrictionName.__args__) + "; risk: " + ", ".join(RiskName.__args__))
+    name: str = Field(description=f"friction: {', '.join(FRICTION_NAMES)}; risk: {', '.join(RISK_NAMES)}")
     kind: Literal["friction", "risk"]
     detail: str = Field(description="Human-readable, e.g. '2 failed passcode resets in the app'.")
     evidence: list[str] = Field(description="Event ids; the current message is 'message'.")
@@ -31,7 +36,7 @@ class SentimentPoint(BaseModel):
 
 
 class Signals(BaseModel):
-    sentiment: float = Field(ge=-1.0, le=1.0, description="-1 (angry, distressed) .. 1 (happy): message and recent turns.")
+    sentiment: float = Field(ge=-1.0, le=1.0, description="-1 (distressed) .. 1 (happy): message and recent turns")
     sentiment_label: Literal["negative", "neutral", "positive"]
     sentiment_trend: list[SentimentPoint] = Field(description="Customer turns, oldest first.")
     friction: list[Signal] = Field(default_factory=list)

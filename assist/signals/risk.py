@@ -32,7 +32,8 @@ FRAUD = re.compile(
     r"\b(?:fraud\w*|scam\w*|phish\w*|hack(?:ed|er|ers)?|stolen|stole|theft|compromised|identity theft"
     r"|unauthori[sz]ed|someone (?:else )?(?:has )?(?:used|took|taken|accessed|got into|is using)"
     r"|(?:didn't|did not|never) (?:make|made|authori[sz]e|do|buy|order)"
-    r"|(?:don't|do not) recogni[sz]e|not recogni[sz]ed|unrecogni[sz]ed|(?:lost|missing) (?:my )?(?:card|wallet|phone))\b",
+    r"|(?:don't|do not) recogni[sz]e|not recogni[sz]ed|unrecogni[sz]ed"
+    r"|(?:lost|missing) (?:my )?(?:card|wallet|phone))\b",
     re.IGNORECASE,
 )
 VULNERABILITY = re.compile(
@@ -67,9 +68,7 @@ def _hits(
     return evidence, words
 
 
-def fraud(
-    events: Sequence[TimelineEvent], *, message: str | None, intent: str | None, now: datetime
-) -> Signal | None:
+def fraud(events: Sequence[TimelineEvent], *, message: str | None, intent: str | None, now: datetime) -> Signal | None:
     evidence, words = _hits(FRAUD, events, message, now)
     by_intent = intent in FRAUD_INTENTS
     if not evidence and not by_intent:
@@ -100,9 +99,7 @@ def vulnerability(events: Sequence[TimelineEvent], *, message: str | None, now: 
     )
 
 
-def distress(
-    events: Sequence[TimelineEvent], *, message: str | None, sentiment: float, now: datetime
-) -> Signal | None:
+def distress(events: Sequence[TimelineEvent], *, message: str | None, sentiment: float, now: datetime) -> Signal | None:
     evidence, words = _hits(DISTRESS, events, message, now)
     very_negative = sentiment <= DISTRESS_SENTIMENT and message is not None
     if not evidence and not very_negative:

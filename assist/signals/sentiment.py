@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 # Valence per word or phrase, -4 .. 4. Phrases are matched before single words.
+# fmt: off
 LEXICON: dict[str, float] = {
     # Complaints and service failures.
     "angry": -3.0, "furious": -3.5, "livid": -3.5, "annoyed": -2.0, "irritated": -2.0, "frustrated": -2.5,
@@ -45,11 +46,13 @@ INTENSIFIERS: dict[str, float] = {
     "super": 0.3, "such": 0.2, "most": 0.2, "beyond": 0.3,
     "slightly": -0.3, "somewhat": -0.25, "bit": -0.25, "little": -0.2, "kinda": -0.25, "fairly": -0.2,
 }
-NEGATIONS = frozenset(
+# fmt: on
+_NEGATION_WORDS = (
     "not no never none nothing nowhere neither nor cannot without hardly "
     "don't dont doesn't doesnt didn't didnt isn't isnt wasn't wasnt aren't arent won't wont can't cant "
-    "couldn't couldnt shouldn't shouldnt haven't havent hasn't hasnt".split()
+    "couldn't couldnt shouldn't shouldnt haven't havent hasn't hasnt"
 )
+NEGATIONS = frozenset(_NEGATION_WORDS.split())
 CONTRAST = frozenset({"but", "however", "although", "though", "yet"})
 NEGATION_WINDOW = 3
 NEGATION_FACTOR = -0.6  # "not great" is mildly negative, not as negative as "awful".
@@ -74,10 +77,8 @@ def score(text: str) -> float:
     total = 0.0
     i = 0
     while i < len(words):
-        match = next(
-            (n for n in range(_MAX_PHRASE, 0, -1) if " ".join(words[i : i + n]) in LEXICON and "!" not in words[i : i + n]),
-            0,
-        )
+        longest = min(_MAX_PHRASE, len(words) - i)
+        match = next((n for n in range(longest, 0, -1) if " ".join(words[i : i + n]) in LEXICON), 0)
         if not match:
             i += 1
             continue

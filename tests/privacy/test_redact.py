@@ -51,6 +51,9 @@ def test_a_card_keeps_at_most_its_last_four_digits() -> None:
         "tracking 1Z999AA10123456784",
         "card ending 4242",
         "ticket #5551234567",
+        "cites [evt_9aa8bf2084154174a346, message]",  # ids must survive redaction: citations point at them
+        "event evt_41111111111111110000 and sha 5e884898da28047151d0e56f8dc6292773603d0d",
+        "audit 44913843-3791-4b99-b3b6-e67469916f9c",
     ],
 )
 def test_references_amounts_and_dates_are_kept(text: str) -> None:

@@ -1,0 +1,28 @@
+"""Handoff journeys: the handoff stage's own suite (assist.handoff.evaluate) on the checkout's prompts."""
+
+from __future__ import annotations
+
+from assist.evals.models import Outcome, SuiteSpec
+from assist.evals.workspace import Workspace
+from assist.handoff.evaluate import evaluate
+
+METRICS = ("key_fact_recall", "unsupported_citations", "personal_data_leaks", "do_not_ask_missing")
+
+
+def run(ws: Workspace, spec: SuiteSpec, *, options: dict[str, object], progress: bool) -> Outcome:
+    scored = evaluate(ws.path(spec.data["journeys"]), prompts=ws.prompts)
+    return Outcome(
+        metrics={name: float(scored[name]) for name in METRICS},
+        cases=int(scored["journeys"]),
+        details={"failed_journeys": [{"id": f["id"], "reason": _reason(f)} for f in scored["failures"]]},
+    )
+
+
+def _reason(failure: dict[str, list[str]]) -> str:
+    parts = [
+        ("missing", failure.get("missing", [])),
+        ("unsupported citation", failure.get("unsupported", [])),
+        ("leak", failure.get("leaks", [])),
+        ("do_not_ask lacks", failure.get("do_not_ask_missing", [])),
+    ]
+    return "; ".join(f"{label}: {', '.join(items)}" for label, items in parts if items)

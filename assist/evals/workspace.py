@@ -1,0 +1,153 @@
+"""The evaluation workspace: the checkout's knowledge, prompts and policy, in a data dir of the runner's own.
+
+Nothing here touches the user's data dir. Each run gets a temporary one: a fresh SQLite store and a knowledge
+base ingested from the checkout's `knowledge/` (about seventy articles: seconds), so an edit is seen exactly
+as it stands, drafts and version changes included. The intent model is the slow part, so it is trained once
+per content hash of the training CSV and the intent code, into a cache that later runs reuse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assist.config import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from assist.db import Database
+    from assist.intents.service import IntentClassifier
+    from assist.knowledge.models import IngestReport
+    from assist.knowledge.service import KnowledgeBase
+    from assist.prompts.registry import PromptRegistry
+    from assist.routing.policy import RoutingPolicy
+
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assist" / "evals"
+# Intent models kept in the cache: a few recent training sets, so switching branches does not retrain.
+KEEP_MODELS = 4
+
+
+def file_digest(*paths: Path) -> str:
+    """Content hash of files and folders (every file below them, by relative path), order-independent of walks."""
+    h = hashlib.sha256()
+    for base in paths:
+        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for path in files:
+            h.update(str(path.relative_to(base.parent)).encode() + b"\x00")
+            h.update(path.read_bytes() if path.exists() else b"<missing>")
+            h.update(b"\x1e")
+    return h.hexdigest()
+
+
+class Workspace:
+    """What suites evaluate, built lazily so a routing-only run never trains a model or ingests articles."""
+
+    def __init__(self, *, root: Path = PROJECT_ROOT, cache_dir: Path | None = None) -> None:
+        self.root = root
+        self.cache_dir = cache_dir or Path(os.environ.get("ASSIST_EVAL_CACHE") or DEFAULT_CACHE)
+        self._tmp = tempfile.TemporaryDirectory(prefix="assist-eval-")
+        self.settings = Settings(
+            data_dir=Path(self._tmp.name),
+            database_url=None,
+            chroma_url=None,
+            knowledge_dir=root / "knowledge",
+            prompts_dir=root / "prompts",
+            intent_training_csv=root / "knowledge" / "intents" / "train.csv",
+            routing_policy=root / "knowledge" / "routing.yaml",
+            audit_policy=root / "audit" / "policy.yaml",
+            llm_base_url=None,
+            llm_model=None,
+            llm_api_key=None,
+        )
+        self.ingest_report: IngestReport | None = None
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def close(self) -> None:
+        if "knowledge" in self.__dict__:
+            self.knowledge.close()
+        if "db" in self.__dict__:
+            self.db.dispose()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @cached_property
+    def intents_settings(self) -> Settings:
+        """Settings whose data dir is the cache entry for the checkout's training data and intent code."""
+        from assist.intents.service import code_version
+
+        key = hashlib.sha256(f"{file_digest(self.settings.intent_training_csv)}|{code_version()}".encode())
+        entry = self.cache_dir / "intents" / key.hexdigest()[:16]
+        entry.mkdir(parents=True, exist_ok=True)
+        os.utime(entry)  # most recently used: kept by the pruning below
+        _prune(entry.parent, keep=KEEP_MODELS)
+        return self.settings.model_copy(update={"data_dir": entry})
+
+    @cached_property
+    def intents(self) -> IntentClassifier:
+        from assist.intents.service import ensure_active_model
+
+        return ensure_active_model(settings=self.intents_settings)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeBase:
+        from assist.embeddings import get_embedder
+        from assist.knowledge.service import open_knowledge_base
+
+        kb = open_knowledge_base(settings=self.settings, embedder=get_embedder())
+        self.ingest_report = kb.ingest(self.settings.knowledge_dir)
+        return kb
+
+    @cached_property
+    def prompts(self) -> PromptRegistry:
+        from assist.prompts.registry import PromptRegistry
+
+        return PromptRegistry(self.settings.prompts_dir)
+
+    @cached_property
+    def policy(self) -> RoutingPolicy:
+        from assist.routing.policy import load_policy
+
+        return load_policy(self.settings.routing_policy)
+
+    @cached_property
+    def db(self) -> Database:
+        from assist.db import Database
+
+        db = Database(self.settings.sqlalchemy_url)
+        db.create_all()
+        return db
+
+    def versions(self) -> dict[str, str]:
+        """What was evaluated, for the report and the baseline; only the parts this run built."""
+        from assist import __version__
+        from assist.embeddings import MODEL_NAME
+
+        found = {
+            "assist": __version__,
+            "embedding_model": MODEL_NAME,
+            "knowledge": file_digest(self.settings.knowledge_dir / "articles")[:12],
+        }
+        if "intents" in self.__dict__:
+            found["intent_model"] = self.intents.model_id
+        if "policy" in self.__dict__:
+            found["routing_policy"] = str(self.policy.version)
+        if "prompts" in self.__dict__:
+            found.update({f"prompt:{p.id}": f"v{p.version} {p.ref.sha256[:12]}" for p in self.prompts.all()})
+        return found
+
+
+def _prune(folder: Path, *, keep: int) -> None:
+    entries = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in entries[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)

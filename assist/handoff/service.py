@@ -1,0 +1,63 @@
+"""Builds the handoff card: the local generator always, the LLM generator when configured and allowed.
+
+The request never fails because of the LLM: any failure, unusable answer or withheld consent leaves the
+local card in place, with `fallback_reason` saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from assist.handoff.llm import LLMUnusable, llm_card_parts
+from assist.handoff.local import assemble, build_local_card
+from assist.handoff.models import HandoffResult
+from assist.intents.models import IntentPrediction
+from assist.llm.client import LLM
+from assist.prompts.registry import PromptRegistry
+from assist.signals.models import Signals
+from assist.timeline.models import TimelineEvent
+
+PROMPT_ID = "handoff_card"
+logger = logging.getLogger("assist.handoff")
+
+
+def consent_allows_llm(events: list[TimelineEvent]) -> bool:
+    """False when the latest event that states consent to AI processing withdraws it; True when none does."""
+    for event in sorted(events, key=lambda e: e.occurred_at, reverse=True):
+        consent = event.data.get("consent")
+        if isinstance(consent, dict) and "ai_processing" in consent:
+            return consent["ai_processing"] is not False
+    return True
+
+
+def build_card(
+    *,
+    events: list[TimelineEvent],
+    message: str | None,
+    channel: str | None,
+    intent: IntentPrediction | None,
+    signals: Signals | None,
+    now: datetime,
+    llm: LLM | None,
+    prompts: PromptRegistry,
+) -> HandoffResult:
+    prompt = prompts.get(PROMPT_ID)
+    card, do_not_ask, relevant = build_local_card(
+        events=events, message=message, channel=channel, intent=intent, signals=signals, now=now
+    )
+    local = HandoffResult(summary=card, do_not_ask=do_not_ask, generator="local", prompt=prompt.ref)
+    if llm is None:
+        return local
+    if not consent_allows_llm(events):
+        return local.model_copy(update={"fallback_reason": "customer withdrew consent to AI processing"})
+    label = intent.label if intent and not intent.out_of_scope else None
+    try:
+        parts, model = llm_card_parts(
+            card=card, events=relevant, message=message, channel=channel, intent_label=label, llm=llm, prompt=prompt
+        )
+    except LLMUnusable as exc:
+        logger.warning("LLM card not used: %s", exc.reason)
+        return local.model_copy(update={"fallback_reason": exc.reason})
+    summary = assemble(**{**card.model_dump(exclude={"text", "citations"}), **parts})
+    return local.model_copy(update={"summary": summary, "generator": "llm", "llm_model": model})

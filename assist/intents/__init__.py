@@ -1,0 +1,1 @@
+"""Intent classifier: train, evaluate, predict, model registry."""

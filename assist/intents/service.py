@@ -1,0 +1,176 @@
+"""Intent classification: train from a CSV, evaluate, predict, and keep a registry of models on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assist.config import Settings
+from assist.embeddings import get_embedder
+from assist.errors import NotReady
+from assist.intents import registry
+from assist.intents.calibration import Decision, calibrate_and_fit, decide
+from assist.intents.data import read_labelled_csv
+from assist.intents.features import Encoder, embed_cached
+from assist.intents.head import LinearHead
+from assist.intents.metrics import build_report
+from assist.intents.models import (
+    OUT_OF_SCOPE,
+    EvalReport,
+    IntentAlternative,
+    IntentPrediction,
+    Thresholds,
+    TrainReport,
+)
+from assist.logs import log_fields
+
+logger = logging.getLogger("assist.intents")
+
+ALTERNATIVES = 3
+
+
+@lru_cache
+def code_version() -> str:
+    """Hash of the modules that shape a trained model: changing how models are made changes their ids."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        if path.name not in ("cli.py", "routes.py", "__init__.py"):
+            h.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _model_id(*, data_digest: str, encoder: Encoder) -> str:
+    seed = f"{data_digest}|{encoder.name}|{encoder.version}|{code_version()}"
+    return "intents-" + hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+
+class IntentClassifier:
+    """A trained model; thread-safe (the embedder locks, the head is read-only)."""
+
+    def __init__(self, *, model_id: str, encoder: Encoder, head: LinearHead, thresholds: Thresholds) -> None:
+        self.model_id = model_id
+        self.embedding_model = encoder.name
+        self.thresholds = thresholds
+        self.encoder = encoder
+        self.head = head
+
+    def predict(self, text: str) -> IntentPrediction:
+        return self._predictions(self.decide(self.encoder.encode_one(text)[None, :]))[0]
+
+    def predict_many(self, texts: Sequence[str]) -> list[IntentPrediction]:
+        return self._predictions(self.decide(self.encoder.encode(list(texts), batch_size=128)))
+
+    def decide(self, features: np.ndarray) -> Decision:
+        return decide(
+            self.head, features, temperature=self.thresholds.temperature, threshold=self.thresholds.out_of_scope
+        )
+
+    def _predictions(self, d: Decision) -> list[IntentPrediction]:
+        labels = self.head.labels
+        known = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
+        results = []
+        for probs, oos, confidence in zip(d.probs, d.out_of_scope.tolist(), d.confidence.tolist(), strict=True):
+            ranked = sorted(known, key=lambda i: -probs[i])
+            # Out of scope, the best known intents are still shown: they are what an agent would check first.
+            others = ranked[:ALTERNATIVES] if oos else ranked[1 : ALTERNATIVES + 1]
+            results.append(
+                IntentPrediction(
+                    label=OUT_OF_SCOPE if oos else labels[ranked[0]],
+                    confidence=round(confidence, 4),
+                    out_of_scope=oos,
+                    low_confidence=not oos and confidence < self.thresholds.low_confidence,
+                    alternatives=[
+                        IntentAlternative(label=labels[i], confidence=round(float(probs[i]), 4)) for i in others
+                    ],
+                    model_id=self.model_id,
+                )
+            )
+        return results
+
+
+def train_from_csv(*, settings: Settings, csv_path: Path, activate: bool = True) -> TrainReport:
+    """Bad rows raise InputError before anything is written; the new model becomes active in one rename."""
+    started = time.perf_counter()
+    data = read_labelled_csv(csv_path, for_training=True)
+    encoder = get_embedder()
+    model_id = _model_id(data_digest=data.digest(), encoder=encoder)
+    features = embed_cached(data.texts, encoder=encoder, data_dir=settings.data_dir)
+    fitted = calibrate_and_fit(features, data.labels)
+
+    validation_model = IntentClassifier(
+        model_id=model_id, encoder=encoder, head=fitted.validation_head, thresholds=fitted.thresholds
+    )
+    validation = _report(
+        validation_model, features[fitted.validation_rows], [data.labels[i] for i in fitted.validation_rows]
+    )
+    report = TrainReport(
+        model_id=model_id,
+        embedding_model=encoder.name,
+        examples=len(data.texts),
+        intents=len(data.intents),
+        oos_examples=sum(label == OUT_OF_SCOPE for label in data.labels),
+        thresholds=fitted.thresholds,
+        validation=validation if len(fitted.validation_rows) else None,
+        seconds=round(time.perf_counter() - started, 2),
+        active=activate,
+    )
+    meta = registry.StoredModel(
+        model_id=model_id, embedding_model=encoder.name, thresholds=fitted.thresholds, report=report
+    )
+    registry.save(settings.models_dir, meta=meta, head=fitted.head)
+    if activate:
+        registry.activate(settings.models_dir, model_id)
+    logger.info("intent model trained", extra=log_fields(model_id=model_id, examples=report.examples))
+    return report
+
+
+def evaluate_csv(*, settings: Settings, csv_path: Path, model_id: str | None = None) -> EvalReport:
+    """Evaluates the active model unless `model_id` names another one."""
+    data = read_labelled_csv(csv_path, for_training=False)
+    model = load_model(settings=settings, model_id=model_id) if model_id else load_active(settings=settings)
+    if model is None:
+        raise NotReady("no active intent model: run `assist intents train CSV`")
+    features = embed_cached(data.texts, encoder=model.encoder, data_dir=settings.data_dir)
+    return _report(model, features, data.labels)
+
+
+def _report(model: IntentClassifier, features: np.ndarray, expected: list[str]) -> EvalReport:
+    d = model.decide(features)
+    best = [model.head.labels[i] for i in d.best]
+    return build_report(
+        model_id=model.model_id,
+        expected=expected,
+        predicted=[OUT_OF_SCOPE if oos else label for oos, label in zip(d.out_of_scope, best, strict=True)],
+        best_intent=best,
+        confidence=d.confidence,
+        low_confidence=~d.out_of_scope & (d.confidence < model.thresholds.low_confidence),
+    )
+
+
+def load_model(*, settings: Settings, model_id: str) -> IntentClassifier:
+    meta, head = registry.load(settings.models_dir, model_id)
+    encoder = get_embedder()
+    if meta.embedding_model != encoder.name:
+        raise RuntimeError(f"model {model_id} needs embedding model {meta.embedding_model}, not {encoder.name}")
+    return IntentClassifier(model_id=meta.model_id, encoder=encoder, head=head, thresholds=meta.thresholds)
+
+
+def load_active(*, settings: Settings) -> IntentClassifier | None:
+    model_id = registry.active_id(settings.models_dir)
+    return load_model(settings=settings, model_id=model_id) if model_id else None
+
+
+def ensure_active_model(*, settings: Settings) -> IntentClassifier:
+    """At server start: the active model, or one trained now from settings.intent_training_csv."""
+    model = load_active(settings=settings)
+    if model is not None:
+        return model
+    report = train_from_csv(settings=settings, csv_path=settings.intent_training_csv)
+    logger.info("no active intent model; trained one", extra=log_fields(model_id=report.model_id))
+    return load_model(settings=settings, model_id=report.model_id)

@@ -1,0 +1,359 @@
+"""The knowledge base: versions stored in Chroma (embedded or server), ingest, and hybrid search.
+
+Every stored version of every article is a Chroma record set (a title passage and a body passage)
+carrying its lifecycle in metadata, so the catalogue survives restarts wherever Chroma keeps its data
+and nothing else has to agree with it. Search asks Chroma for `state == live` records only and checks
+the effective dates and channel again in memory: a draft or retired version cannot come back.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, get_args
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from assist.config import Settings
+from assist.errors import InputError
+from assist.knowledge.articles import ParsedArticle, read_folder
+from assist.knowledge.lifecycle import StoredVersion, check_versions, plan_ingest
+from assist.knowledge.models import (
+    MAX_K,
+    MAX_QUERY_CHARS,
+    Answer,
+    ArticleFile,
+    ArticleInfo,
+    IngestReport,
+    SearchResponse,
+    VersionState,
+)
+from assist.knowledge.retrieval import LEXICAL_WEIGHT, LiveIndex, Phrasings, day, derive_threshold
+from assist.timeline.models import Channel
+
+logger = logging.getLogger("assist.knowledge")
+
+CHANNELS: tuple[str, ...] = get_args(Channel)
+PASSAGES = "kb_passages"
+PHRASINGS = "kb_phrasings"
+# Phrasings per intent taken from the training data: enough for recall, cheap to embed on first start.
+MAX_PHRASINGS_PER_INTENT = 64
+CANDIDATES = 40
+PHRASE_CANDIDATES = 60
+_COSINE = {"hnsw": {"space": "cosine"}}
+
+
+class _MemoEmbeddings(Embeddings):
+    """Remembers document vectors for the life of the process: a fresh data dir (tests, a second
+    tenant) re-ingesting the same articles and phrasings does not pay for the model again."""
+
+    _memo: dict[tuple[str, str], list[float]] = {}
+
+    def __init__(self, inner: Embeddings) -> None:
+        self._inner = inner
+        self._model = str(getattr(inner, "name", type(inner).__name__))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = list(dict.fromkeys(t for t in texts if (self._model, t) not in self._memo))
+        if missing:
+            vectors = self._inner.embed_documents(missing)
+            self._memo.update(((self._model, t), v) for t, v in zip(missing, vectors, strict=True))
+        return [self._memo[(self._model, t)] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._inner.embed_query(text)
+
+
+def _client(settings: Settings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        # http://host:port[/database]: a database per tenant or per environment on one server.
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "localhost", port=url.port or 8000, ssl=url.scheme == "https",
+            database=url.path.strip("/") or chromadb.DEFAULT_DATABASE, settings=chroma_settings,
+        )
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _passage_metadata(item: ParsedArticle, *, kind: str, state: VersionState) -> dict[str, Any]:
+    article = item.article
+    allowed = set(article.channels) if article.channels is not None else set(CHANNELS)
+    return {
+        "article_id": article.id,
+        "version": article.version,
+        "status": article.status,
+        "state": state,
+        "kind": kind,
+        "source": item.source,
+        "content_hash": item.content_hash,
+        "article": article.model_dump_json(),
+        "from_day": day(article.effective_from, 0),
+        "until_day": day(article.effective_until, date.max.toordinal()),
+        **{f"ch_{channel}": channel in allowed for channel in CHANNELS},
+    }
+
+
+def _initial_state(article: ArticleFile) -> VersionState:
+    return {"approved": "live", "draft": "draft", "retired": "retired"}[article.status]
+
+
+def _record_id(article_id: str, version: int, kind: str) -> str:
+    return f"{article_id}@{version}#{kind}"
+
+
+def read_phrasings(path: Path, *, intents: set[str]) -> list[tuple[str, str]]:
+    """(intent, text) pairs of a `text,label` CSV for the given intents, capped per intent."""
+    if not path.is_file():
+        return []
+    taken: dict[str, int] = {}
+    pairs: list[tuple[str, str]] = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            label, text = (row.get("label") or "").strip(), (row.get("text") or "").strip()
+            if label in intents and text and taken.get(label, 0) < MAX_PHRASINGS_PER_INTENT:
+                taken[label] = taken.get(label, 0) + 1
+                pairs.append((label, text))
+    return pairs
+
+
+class KnowledgeBase:
+    def __init__(self, *, settings: Settings, embedder: Embeddings, client: Any) -> None:
+        self._settings = settings
+        self._embedder = embedder = _MemoEmbeddings(embedder)
+        self._passages = Chroma(
+            collection_name=PASSAGES, embedding_function=embedder, client=client, collection_configuration=_COSINE
+        )
+        self._phrasings = Chroma(
+            collection_name=PHRASINGS, embedding_function=embedder, client=client, collection_configuration=_COSINE
+        )
+        # Raw collections for metadata-only updates and bulk reads, which LangChain does not expose.
+        self._passage_rows = client.get_collection(PASSAGES)
+        self._phrasing_rows = client.get_collection(PHRASINGS)
+        self._write_lock = threading.Lock()
+        self._index = LiveIndex([])
+        self._refresh()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def threshold(self) -> float:
+        """The abstention threshold derived from the current corpus."""
+        return self._index.threshold
+
+    def is_empty(self) -> bool:
+        return self._passage_rows.count() == 0
+
+    def _stored(self) -> list[dict[str, Any]]:
+        rows = self._passage_rows.get(where={"kind": "body"}, include=["metadatas"])
+        return list(rows["metadatas"] or [])
+
+    def articles(self, *, include_history: bool = False) -> list[ArticleInfo]:
+        """The current version of every article (or every version), for knowledge owners."""
+        infos = []
+        for meta in self._stored():
+            article = ArticleFile.model_validate_json(meta["article"])
+            infos.append(ArticleInfo(
+                article_id=article.id, version=article.version, title=article.title, status=meta["status"],
+                state=meta["state"], owner=article.owner, intents=article.intents, channels=article.channels,
+                effective_from=article.effective_from, effective_until=article.effective_until,
+                updated=article.updated, source=meta["source"], content_hash=meta["content_hash"],
+            ))
+        infos.sort(key=lambda info: (info.article_id, -info.version))
+        if include_history:
+            return infos
+        latest: dict[str, ArticleInfo] = {}
+        for info in infos:
+            current = latest.get(info.article_id)
+            # The version a reader would get, else the newest one.
+            if current is None or (info.state == "live" and current.state != "live"):
+                latest[info.article_id] = info
+        return list(latest.values())
+
+    def near_duplicates(self, *, threshold: float) -> list[tuple[str, str, float]]:
+        """Pairs of live articles whose full texts are this similar: one answer said twice, or two that disagree."""
+        rows = self._passage_rows.get(where={"$and": [{"state": "live"}, {"kind": "body"}]}, include=["metadatas", "embeddings"])
+        if not rows["ids"]:
+            return []
+        ids = [m["article_id"] for m in rows["metadatas"] or []]
+        vectors = np.asarray(rows["embeddings"], dtype=np.float32)
+        similarity = np.triu(vectors @ vectors.T, k=1)
+        pairs = np.argwhere(similarity >= threshold)
+        return sorted(
+            ((ids[i], ids[j], round(float(similarity[i, j]), 3)) for i, j in pairs), key=lambda pair: -pair[2]
+        )
+
+    def _refresh(self) -> None:
+        live = self._passage_rows.get(where={"state": "live"}, include=["metadatas", "embeddings"])
+        metas = live["metadatas"] or []
+        articles: dict[str, ArticleFile] = {}
+        for meta in metas:
+            articles.setdefault(meta["article_id"], ArticleFile.model_validate_json(meta["article"]))
+        index = LiveIndex(sorted(articles.values(), key=lambda a: a.id))
+        phr = self._phrasing_rows.get(include=["metadatas", "embeddings"])
+        vectors = np.asarray(phr["embeddings"], dtype=np.float32) if phr["ids"] else np.zeros((0, 384), np.float32)
+        phrasings = Phrasings(intents=[m["intent"] for m in phr["metadatas"] or []], vectors=vectors)
+        embeddings = live["embeddings"]
+        passage_vectors = np.asarray(embeddings, dtype=np.float32) if metas else np.zeros((0, 384), np.float32)
+        index.threshold = derive_threshold(
+            index=index,
+            passage_owner=np.array([index.position[m["article_id"]] for m in metas], dtype=np.int64),
+            passage_vectors=passage_vectors,
+            phrasings=phrasings,
+            title_passages=np.array([m["kind"] == "title" for m in metas], dtype=bool),
+        )
+        self._index = index
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search(
+        self, query: str, *, k: int = 3, channel: str | None = None, intent: str | None = None,
+        today: date | None = None,
+    ) -> SearchResponse:
+        query = query.strip()
+        if not query:
+            raise InputError("query", "must not be empty")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InputError("query", f"at most {MAX_QUERY_CHARS} characters")
+        if not 1 <= k <= MAX_K:
+            raise InputError("k", f"must be between 1 and {MAX_K}")
+        if channel is not None and channel not in CHANNELS:
+            raise InputError("channel", f"one of {', '.join(CHANNELS)}")
+        index = self._index
+        today = today or datetime.now(UTC).date()
+        eligible = index.eligible(channel=channel, today=today) if len(index) else np.zeros(0, bool)
+        if not eligible.any():
+            return SearchResponse(results=[], abstained=True)
+        vector = np.asarray(self._embedder.embed_query(query), dtype=np.float32)
+        dense = np.maximum(self._passage_scores(vector, index, channel=channel, today=today),
+                           self._phrase_scores(vector, index))
+        relevance = dense + index.intent_bonus(intent)
+        fused = np.where(eligible, relevance + LEXICAL_WEIGHT * index.lexical(query), -np.inf)
+        best = int(np.argmax(fused))
+        if relevance[best] < index.threshold:
+            return SearchResponse(results=[], abstained=True)
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
+        return SearchResponse(results=[self._answer(index.articles[i], float(fused[i]), channel) for i in order],
+                              abstained=False)
+
+    def _passage_scores(self, vector: np.ndarray, index: LiveIndex, *, channel: str | None, today: date) -> np.ndarray:
+        t = today.toordinal()
+        clauses: list[dict[str, Any]] = [
+            {"state": "live"}, {"from_day": {"$lte": t}}, {"until_day": {"$gte": t}},
+        ]
+        if channel is not None:
+            clauses.append({f"ch_{channel}": True})
+        hits = self._passages.similarity_search_by_vector_with_relevance_scores(
+            vector.tolist(), k=min(CANDIDATES, 2 * len(index)), filter={"$and": clauses}
+        )
+        scores = np.full(len(index), -1.0, dtype=np.float32)
+        for doc, distance in hits:
+            position = index.position.get(doc.metadata["article_id"])
+            if position is not None:
+                scores[position] = max(scores[position], 1.0 - distance)
+        return scores
+
+    def _phrase_scores(self, vector: np.ndarray, index: LiveIndex) -> np.ndarray:
+        if self._phrasing_rows.count() == 0:
+            return np.full(len(index), -1.0, dtype=np.float32)
+        hits = self._phrasings.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=PHRASE_CANDIDATES)
+        intents = [doc.metadata["intent"] for doc, _ in hits]
+        return index.phrase_scores(intents, np.array([1.0 - distance for _, distance in hits], dtype=np.float32))
+
+    @staticmethod
+    def _answer(article: ArticleFile, score: float, channel: str | None) -> Answer:
+        variant = article.variants.get(channel) if channel else None  # type: ignore[call-overload]
+        return Answer(
+            article_id=article.id, version=article.version, title=article.title,
+            text=variant or article.body, score=round(score, 4), owner=article.owner, updated=article.updated,
+            intents=article.intents, channel_variant=channel if variant else None,  # type: ignore[arg-type]
+        )
+
+    # -- ingest --------------------------------------------------------------------------------
+
+    def ingest(self, directory: Path, *, phrasings: Path | None = None) -> IngestReport:
+        """Validate the whole folder, then apply it; any invalid file and nothing changes.
+
+        `phrasings` is a `text,label` CSV of customer questions (default: the intent training data);
+        those labelled with an article's intents are indexed for it.
+        """
+        parsed, invalid = read_folder(directory)
+        with self._write_lock:
+            stored = [
+                StoredVersion(article_id=m["article_id"], version=m["version"], status=m["status"],
+                              state=m["state"], content_hash=m["content_hash"])
+                for m in self._stored()
+            ]
+            invalid += check_versions(parsed, stored)
+            if invalid:
+                return IngestReport(invalid=invalid)
+            plan = plan_ingest(parsed, stored)
+            embedded = self._write_versions(plan.new_versions)
+            self._apply_changes(plan.status_changes, plan.state_changes)
+            intents = {intent for item in parsed for intent in item.article.intents}
+            embedded += self._sync_phrasings(phrasings or self._settings.intent_training_csv, intents=intents)
+            self._refresh()
+        report = IngestReport(
+            added=plan.added, updated=plan.updated, unchanged=plan.unchanged, retired=plan.retired, embedded=embedded
+        )
+        logger.info("knowledge ingest", extra={"counts": report.counts(), "embedded": embedded})
+        return report
+
+    def _write_versions(self, items: list[ParsedArticle]) -> int:
+        if not items:
+            return 0
+        # A new approved version supersedes the live one in the same ingest (see _apply_changes).
+        texts, metadatas, ids = [], [], []
+        for item in items:
+            article, state = item.article, _initial_state(item.article)
+            for kind, text in (("title", article.title), ("body", f"{article.title}\n\n{article.body}")):
+                texts.append(text)
+                metadatas.append(_passage_metadata(item, kind=kind, state=state))
+                ids.append(_record_id(article.id, article.version, kind))
+        self._passages.add_texts(texts=texts, metadatas=metadatas, ids=ids)
+        return len(texts)
+
+    def _apply_changes(self, statuses: dict[tuple[str, int], str], states: dict[tuple[str, int], str]) -> None:
+        keys = statuses.keys() | states.keys()
+        if not keys:
+            return
+        ids = [_record_id(article_id, version, kind) for article_id, version in keys for kind in ("title", "body")]
+        current = self._passage_rows.get(ids=ids, include=["metadatas"])
+        metadatas = []
+        for record_id, meta in zip(current["ids"], current["metadatas"] or [], strict=True):
+            key = (meta["article_id"], meta["version"])
+            metadatas.append({**meta, "status": statuses.get(key, meta["status"]), "state": states.get(key, meta["state"])})
+        self._passage_rows.update(ids=list(current["ids"]), metadatas=metadatas)
+
+    def _sync_phrasings(self, path: Path, *, intents: set[str]) -> int:
+        pairs = read_phrasings(path, intents=intents)
+        wanted = {hashlib.sha1(f"{intent}\n{text}".encode()).hexdigest()[:20]: (intent, text) for intent, text in pairs}
+        existing = set(self._phrasing_rows.get(include=[])["ids"])
+        stale = sorted(existing - wanted.keys())
+        if stale:
+            self._phrasing_rows.delete(ids=stale)
+        new = sorted(wanted.keys() - existing)
+        if new:
+            self._phrasings.add_texts(
+                texts=[wanted[i][1] for i in new], metadatas=[{"intent": wanted[i][0]} for i in new], ids=new
+            )
+        return len(new)
+
+    def close(self) -> None:
+        # Chroma clients hold no resources that need an explicit close.
+        self._index = LiveIndex([])
+
+
+def open_knowledge_base(*, settings: Settings, embedder: Embeddings) -> KnowledgeBase:
+    return KnowledgeBase(settings=settings, embedder=embedder, client=_client(settings))
+

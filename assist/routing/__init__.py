@@ -1,0 +1,1 @@
+"""Routing: the policy (knowledge/routing.yaml), triage routes with reasons, and agent next actions."""
