@@ -15,11 +15,13 @@ from assist.audit.cli import audit_app  # noqa: E402
 from assist.config import get_settings  # noqa: E402
 from assist.intents.cli import intents_app  # noqa: E402
 from assist.knowledge.cli import kb_app  # noqa: E402
+from assist.prompts.cli import app as prompts_app  # noqa: E402
 from assist.routing.cli import triage_file  # noqa: E402
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 app.add_typer(kb_app, name="kb", help="Ingest and search the knowledge base of approved answers.")
 app.add_typer(intents_app, name="intents", help="Train and evaluate the intent classifier.")
+app.add_typer(prompts_app, name="prompts", help="List, check and lock the versioned prompts.")
 app.add_typer(audit_app, name="audit", help="Verify, export, purge and replay the audit trail.")
 app.command("triage", help="Classify and route a JSON-lines backlog (one /v1/triage body per line).")(triage_file)
 

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=1, ge=0)
 
     api_keys: str = DEFAULT_API_KEYS
+    # Signs exported chain heads, purge checkpoints and review-page sessions; set your own in production.
+    audit_signing_key: str = "dev-audit-signing-key"
     # Phone numbers without a country code are read as numbers of this region.
     default_region: str = "GB"
     log_level: str = "INFO"

@@ -11,6 +11,7 @@ from assist.db import Database
 from assist.logs import log_fields
 
 if TYPE_CHECKING:
+    from assist.audit.policy import AuditPolicy
     from assist.intents.service import IntentClassifier
     from assist.knowledge.service import KnowledgeBase
     from assist.llm.client import LLM
@@ -29,6 +30,7 @@ class Services:
     llm: LLM | None
     prompts: PromptRegistry
     policy: RoutingPolicy
+    audit_policy: AuditPolicy
 
     def close(self) -> None:
         self.knowledge.close()
@@ -37,6 +39,7 @@ class Services:
 
 def build_services(settings: Settings, *, prepare: bool = True) -> Services:
     """Open every store; with `prepare`, train or ingest whatever an empty data dir lacks."""
+    from assist.audit.policy import load_policy as load_audit_policy
     from assist.embeddings import get_embedder
     from assist.intents.service import ensure_active_model, load_active
     from assist.knowledge.service import open_knowledge_base
@@ -63,4 +66,5 @@ def build_services(settings: Settings, *, prepare: bool = True) -> Services:
         llm=build_llm(settings),
         prompts=PromptRegistry(settings.prompts_dir),
         policy=load_policy(settings.routing_policy),
+        audit_policy=load_audit_policy(settings.audit_policy),
     )

@@ -17,6 +17,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -89,7 +90,7 @@ def main() -> None:
         next_actions(intent=intent, signals=signals, answers=served, events=events, policy=policy)
         long_ms.append((time.perf_counter() - started) * 1000)
 
-    report = {
+    report: dict[str, Any] = {
         "suite": {
             "journeys": len(results),
             "passed": sum(r.passed for r in results),
@@ -120,7 +121,7 @@ def main() -> None:
     suite = report["suite"]
     print(f"conformance: {suite['passed']}/{suite['journeys']} journeys routed as expected ({suite['status']})")
     print(f"with friction: {suite['with_friction']}, to self-service: {suite['friction_routed_to_self_service']}")
-    for name, figures in report["latency_ms"].items():  # type: ignore[union-attr]
+    for name, figures in report["latency_ms"].items():
         print(f"{name}: p50 {figures['p50']} ms, p95 {figures['p95']} ms, p99 {figures['p99']} ms (n={figures['n']})")
 
 

@@ -1,9 +1,10 @@
 """The evaluation workspace: the checkout's knowledge, prompts and policy, in a data dir of the runner's own.
 
-Nothing here touches the user's data dir. Each run gets a temporary one: a fresh SQLite store and a knowledge
-base ingested from the checkout's `knowledge/` (about seventy articles: seconds), so an edit is seen exactly
-as it stands, drafts and version changes included. The intent model is the slow part, so it is trained once
-per content hash of the training CSV and the intent code, into a cache that later runs reuse.
+Nothing here touches the user's data dir. Each run gets a temporary one, with a fresh SQLite store and a
+knowledge base ingested from the checkout's `knowledge/` as it stands, drafts and version changes included.
+The slow parts, training the intent model and embedding the articles and their phrasings, are done once per
+content hash (of the data and of the stage's code) into a cache that later runs reuse: the trained model is
+read from it, the ingested knowledge base copied out of it.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
     from assist.routing.policy import RoutingPolicy
 
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assist" / "evals"
-# Intent models kept in the cache: a few recent training sets, so switching branches does not retrain.
-KEEP_MODELS = 4
+# Cache entries kept per kind: a few recent versions, so switching branches does not retrain or re-ingest.
+KEEP_ENTRIES = 4
 
 
 def file_digest(*paths: Path) -> str:
@@ -86,12 +87,18 @@ class Workspace:
         """Settings whose data dir is the cache entry for the checkout's training data and intent code."""
         from assist.intents.service import code_version
 
-        key = hashlib.sha256(f"{file_digest(self.settings.intent_training_csv)}|{code_version()}".encode())
-        entry = self.cache_dir / "intents" / key.hexdigest()[:16]
-        entry.mkdir(parents=True, exist_ok=True)
-        os.utime(entry)  # most recently used: kept by the pruning below
-        _prune(entry.parent, keep=KEEP_MODELS)
+        entry = self._cache_entry("intents", file_digest(self.settings.intent_training_csv), code_version())
+        entry.mkdir(exist_ok=True)
         return self.settings.model_copy(update={"data_dir": entry})
+
+    def _cache_entry(self, kind: str, *parts: str) -> Path:
+        folder = self.cache_dir / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        entry = folder / hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+        if entry.exists():
+            os.utime(entry)  # most recently used: kept by the pruning
+        _prune(folder, keep=KEEP_ENTRIES)
+        return entry
 
     @cached_property
     def intents(self) -> IntentClassifier:
@@ -101,12 +108,41 @@ class Workspace:
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
+        """The checkout's articles, ingested once per content hash into the cache and copied in per run
+        (ingest embeds thousands of phrasings; a copy takes a moment, and keeps the cache pristine)."""
+        from assist.embeddings import get_embedder
+        from assist.knowledge.models import IngestReport
+        from assist.knowledge.service import open_knowledge_base
+
+        entry = self._cache_entry(
+            "knowledge",
+            file_digest(self.settings.knowledge_dir / "articles", self.settings.intent_training_csv),
+            file_digest(*sorted(Path(__file__).parent.parent.joinpath("knowledge").glob("*.py"))),
+        )
+        if not (entry / "ingest.json").exists():
+            building = Path(tempfile.mkdtemp(prefix=".build-", dir=entry.parent))
+            try:
+                report = self._ingest(building)
+                (building / "ingest.json").write_text(report.model_dump_json(), encoding="utf-8")
+                shutil.rmtree(entry, ignore_errors=True)
+                os.replace(building, entry)
+            finally:
+                shutil.rmtree(building, ignore_errors=True)
+        shutil.copytree(entry / "chroma", self.settings.chroma_dir)
+        self.ingest_report = IngestReport.model_validate_json((entry / "ingest.json").read_text(encoding="utf-8"))
+        return open_knowledge_base(settings=self.settings, embedder=get_embedder())
+
+    def _ingest(self, data_dir: Path) -> IngestReport:
         from assist.embeddings import get_embedder
         from assist.knowledge.service import open_knowledge_base
 
-        kb = open_knowledge_base(settings=self.settings, embedder=get_embedder())
-        self.ingest_report = kb.ingest(self.settings.knowledge_dir)
-        return kb
+        kb = open_knowledge_base(
+            settings=self.settings.model_copy(update={"data_dir": data_dir}), embedder=get_embedder()
+        )
+        try:
+            return kb.ingest(self.settings.knowledge_dir)
+        finally:
+            kb.close()
 
     @cached_property
     def prompts(self) -> PromptRegistry:
@@ -148,6 +184,10 @@ class Workspace:
 
 
 def _prune(folder: Path, *, keep: int) -> None:
-    entries = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    entries = sorted(
+        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     for stale in entries[keep:]:
         shutil.rmtree(stale, ignore_errors=True)

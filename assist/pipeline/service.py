@@ -119,6 +119,7 @@ def _audit(
                 cited_events=cited,
                 latency_ms=clock.ms,
             ),
+            policy=services.audit_policy,
         )
     return record.audit_id
 

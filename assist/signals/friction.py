@@ -35,7 +35,7 @@ DECLINES_PERSON = re.compile(
 
 def event_intent(event: TimelineEvent) -> str | None:
     value = event.data.get("intent")
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and value else event.intent
 
 
 def same_need(event: TimelineEvent, intent: str | None) -> bool:

@@ -103,6 +103,9 @@ class TimelineEvent(BaseModel):
     occurred_at: datetime
     text: str
     data: dict[str, Any]
+    intent: str | None = Field(
+        default=None, description="The channel's `data.intent`, else the intent classified when a customer message arrived."
+    )
 
 
 class Customer(BaseModel):

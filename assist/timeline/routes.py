@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from assist.deps import AgentCaller, ChannelCaller, SettingsDep, StoreDep
+from assist.deps import AgentCaller, ChannelCaller, ServicesDep, SettingsDep, StoreDep
 from assist.errors import InputError
 from assist.timeline import service
 from assist.timeline.models import Customer, CustomerRef, EventsIn, EventsOut, Timeline
@@ -17,9 +18,14 @@ IdQuery = Annotated[str | None, Query(min_length=1, max_length=256)]
 
 
 @router.post("/v1/events", response_model=EventsOut)
-def post_events(body: EventsIn, _caller: ChannelCaller, db: StoreDep, settings: SettingsDep) -> EventsOut:
+def post_events(body: EventsIn, _caller: ChannelCaller, services: ServicesDep) -> EventsOut:
     """Store interaction events; a repeated `source_id` is reported as a duplicate, not stored twice."""
-    return service.ingest_events(db, events=body.events, region=settings.default_region)
+    def classify(texts: Sequence[str]) -> list[str | None]:
+        return [None if p.out_of_scope else p.label for p in services.intents.predict_many(texts)]
+
+    return service.ingest_events(
+        services.db, events=body.events, region=services.settings.default_region, classify=classify
+    )
 
 
 @router.get("/v1/customers", response_model=Customer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
@@ -89,18 +90,39 @@ def resolve_customer(session: Session, ref: CustomerRef, *, region: str, create:
     return survivor
 
 
-def ingest_events(db: Database, *, events: list[EventIn], region: str) -> EventsOut:
+# Labels customer messages with their intent (None when out of scope), so repeat contacts on one need are visible.
+Classifier = Callable[[Sequence[str]], list[str | None]]
+
+
+def _intents(events: list[EventIn], classify: Classifier | None) -> list[str | None]:
+    tagged: list[str | None] = [
+        value if isinstance(value := event.data.get("intent"), str) and value else None for event in events
+    ]
+    todo = [
+        i for i, event in enumerate(events)
+        if tagged[i] is None and event.actor == "customer" and event.kind == "message" and event.text.strip()
+    ]
+    if classify is not None and todo:
+        for i, label in zip(todo, classify([events[i].text for i in todo]), strict=True):
+            tagged[i] = label
+    return tagged
+
+
+def ingest_events(
+    db: Database, *, events: list[EventIn], region: str, classify: Classifier | None = None
+) -> EventsOut:
     # Validate every identifier before storing anything, so a bad event leaves the store untouched.
     for index, event in enumerate(events):
         try:
             normalised_identifiers(event.customer, region=region)
         except InputError as exc:
             raise InputError(("body", "events", index, *exc.loc), exc.message) from exc
+    intents = _intents(events, classify)
     accepted = duplicates = 0
     event_ids: list[str] = []
     customer_ids: list[str] = []
     with db.session() as session:
-        for event in events:
+        for event, intent in zip(events, intents, strict=True):
             existing = _by_source(session, event.source_id)
             if existing is not None:
                 duplicates += 1
@@ -121,6 +143,7 @@ def ingest_events(db: Database, *, events: list[EventIn], region: str) -> Events
                 text=event.text,
                 data=event.data,
                 identifiers=normalised_identifiers(event.customer, region=region),
+                intent=intent,
             )
             try:
                 with session.begin_nested():
@@ -183,6 +206,7 @@ def to_timeline_event(row: EventRow) -> TimelineEvent:
         occurred_at=row.occurred_at,
         text=row.text,
         data=row.data or {},
+        intent=row.intent,
     )
 
 

@@ -44,3 +44,5 @@ class EventRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     identifiers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The need this event is about: the channel's data.intent, else classified at ingest for customer messages.
+    intent: Mapped[str | None] = mapped_column(String(128), nullable=True)

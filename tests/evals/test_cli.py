@@ -15,8 +15,9 @@ runner = CliRunner()
 
 
 def _run(root: Path, *args: str) -> tuple[int, str]:
+    """Exit code and stdout (stderr carries progress and notices)."""
     result = runner.invoke(eval_app, ["run", *args, "--root", str(root)])
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout
 
 
 def test_a_passing_run_exits_0_and_prints_the_contract_json(checkout: Path) -> None:
@@ -68,9 +69,9 @@ def test_a_regression_against_the_baseline_exits_1_until_a_new_baseline_is_recor
 
 def test_a_baseline_is_not_recorded_while_a_threshold_fails(checkout: Path) -> None:
     break_one_journey(checkout)
-    code, out = _run(checkout, "--update-baseline")
-    assert code == 1
-    assert "baseline not recorded" in out
+    result = runner.invoke(eval_app, ["run", "--update-baseline", "--root", str(checkout)])
+    assert result.exit_code == 1
+    assert "baseline not recorded" in result.stderr
     assert not (checkout / "evals" / "baselines" / "main.json").exists()
 
 
@@ -81,13 +82,13 @@ def test_fast_and_full_runs_keep_separate_baselines(checkout: Path) -> None:
 
 
 def test_an_unknown_suite_or_a_bad_declaration_is_named(checkout: Path) -> None:
-    code, out = _run(checkout, "nosuch")
-    assert code == 2 and "unknown suite nosuch" in out
+    result = runner.invoke(eval_app, ["run", "nosuch", "--root", str(checkout)])
+    assert result.exit_code == 2 and "unknown suite nosuch" in result.stderr
     (checkout / "evals" / "suites" / "broken.yaml").write_text(
         "name: broken\ndescription: d\nadapter: routing\nmetrics:\n  recall: {min: high}\n"
     )
-    code, out = _run(checkout)
-    assert code == 2 and "broken.yaml" in out and "recall" in out
+    result = runner.invoke(eval_app, ["run", "--root", str(checkout)])
+    assert result.exit_code == 2 and "broken.yaml" in result.stderr and "recall" in result.stderr
 
 
 def test_a_suite_that_cannot_run_fails_the_gate_with_the_reason(checkout: Path) -> None:

@@ -37,6 +37,9 @@ def model_checkout(checkout: Path) -> Path:
     (checkout / "knowledge" / "intents").mkdir()
     for name in PER_INTENT:
         _small_csv(name, checkout / "knowledge" / "intents" / name)
+    for part in ("evals/intents/out_of_domain.csv", "evals/knowledge/out_of_scope.csv", "evals/knowledge/intents.json"):
+        (checkout / part).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_ROOT / part, checkout / part)
     for name in ("intent", "knowledge", "safety"):
         shutil.copy(PROJECT_ROOT / "evals" / "suites" / f"{name}.yaml", checkout / "evals" / "suites")
     journeys = yaml.safe_load((PROJECT_ROOT / "evals" / "safety" / "journeys.yaml").read_text())["journeys"]
@@ -60,13 +63,13 @@ def test_fast_run_of_the_model_suites(model_checkout: Path, tmp_path: Path) -> N
     result = CliRunner().invoke(
         eval_app, ["run", "--fast", "--json", "--report", str(report), "--root", str(model_checkout)]
     )
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     suites = {s["name"]: s for s in body["suites"]}
     for suite in suites.values():
         assert not [f for f in suite["failures"] if f["kind"] in ("error", "missing")], suite["failures"]
 
     intent = suites["intent"]
-    assert intent["cases"] == 77 * PER_INTENT["test.csv"]
+    assert intent["cases"] == 77 * PER_INTENT["test.csv"] + 60  # and 60 out-of-domain questions
     assert 0.5 < intent["metrics"]["accuracy"] <= 1.0
     assert body["versions"]["intent_model"].startswith("intents-")
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 LINES = [
     {
         "customer": {"email": "ana@example.com"},
@@ -17,6 +19,7 @@ LINES = [
 ]
 
 
+@pytest.mark.slow
 def test_backlog_is_routed_line_by_line_and_bad_lines_are_named(prepared_services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     backlog = tmp_path / "backlog.jsonl"
     backlog.write_text("\n".join(json.dumps(line) for line in LINES) + "\nnot json\n")

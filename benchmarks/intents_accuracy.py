@@ -1,0 +1,82 @@
+"""BANKING77 accuracy, calibration, out-of-scope detection and training time of the intent classifier.
+
+    python benchmarks/intents_accuracy.py [--data-dir DIR] [--seeds 0 1 2]
+
+1. Closed set: train on all of knowledge/intents/train.csv (timed, embeddings not cached beforehand
+   unless DIR already holds them: run twice to see both), evaluate on test.csv: accuracy, macro F1, ECE.
+2. Out of scope: for each seed, hold out a random quarter of the intents from training and evaluate on
+   test.csv (their rows labelled out_of_scope) and on evals/intents/out_of_domain.csv
+   (assist/intents/evaluate.py). Thresholds come from the training data only.
+Prints one JSON document; docs/intents.md quotes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+from assist.config import PROJECT_ROOT, Settings
+from assist.intents.evaluate import held_out_evaluation
+from assist.intents.features import cache_dir
+from assist.intents.models import EvalReport
+from assist.intents.service import evaluate_csv, train_from_csv
+
+INTENTS = PROJECT_ROOT / "knowledge" / "intents"
+
+
+def _summary(report: EvalReport) -> dict[str, object]:
+    return {
+        "examples": report.examples,
+        "accuracy": round(report.accuracy, 4),
+        "in_scope_accuracy": None if report.in_scope_accuracy is None else round(report.in_scope_accuracy, 4),
+        "oos_recall": None if report.oos_recall is None else round(report.oos_recall, 4),
+        "macro_f1": round(report.macro_f1, 4),
+        "ece": round(report.ece, 4),
+        "low_confidence_rate": round(report.low_confidence_rate, 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / ".bench-data" / "intents")
+    parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
+    args = parser.parse_args()
+    settings = Settings(data_dir=args.data_dir)
+    cached = cache_dir(settings.data_dir).exists()
+
+    started = time.perf_counter()
+    trained = train_from_csv(settings=settings, csv_path=INTENTS / "train.csv")
+    seconds = time.perf_counter() - started
+    test = evaluate_csv(settings=settings, csv_path=INTENTS / "test.csv")
+    result: dict[str, object] = {
+        "model_id": trained.model_id,
+        "training": {
+            "examples": trained.examples,
+            "seconds": round(seconds, 1),
+            "embeddings_cached": cached,
+            "thresholds": trained.thresholds.model_dump(),
+            "load_average_1m": os.getloadavg()[0],
+        },
+        "banking77_test": _summary(test),
+        "most_confused": [p.model_dump() for p in test.confused_pairs[:5]],
+    }
+    held_out: dict[str, list[dict[str, object]]] = {}
+    for seed in args.seeds:
+        _, reports = held_out_evaluation(
+            settings=settings,
+            train_csv=INTENTS / "train.csv",
+            test_csv=INTENTS / "test.csv",
+            work_dir=settings.data_dir / "held-out" / str(seed),
+            seed=seed,
+        )
+        for name, report in reports.items():
+            held_out.setdefault(name, []).append({"seed": seed, **_summary(report)})
+    result["held_out_quarter_of_intents"] = held_out
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
