@@ -11,12 +11,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assist.audit.cli import audit_app  # noqa: E402
-from assist.config import get_settings  # noqa: E402
-from assist.intents.cli import intents_app  # noqa: E402
-from assist.knowledge.cli import kb_app  # noqa: E402
-from assist.prompts.cli import app as prompts_app  # noqa: E402
-from assist.routing.cli import triage_file  # noqa: E402
+from assist.audit.cli import audit_app
+from assist.config import get_settings
+from assist.intents.cli import intents_app
+from assist.knowledge.cli import kb_app
+from assist.prompts.cli import app as prompts_app
+from assist.routing.cli import triage_file
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 app.add_typer(kb_app, name="kb", help="Ingest and search the knowledge base of approved answers.")

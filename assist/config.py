@@ -10,9 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-DEFAULT_API_KEYS = (
-    "dev-admin:admin,dev-agent:agent,dev-channel:channel,dev-qa:qa,dev-knowledge:knowledge_owner"
-)
+DEFAULT_API_KEYS = "dev-admin:admin,dev-agent:agent,dev-channel:channel,dev-qa:qa,dev-knowledge:knowledge_owner"
 
 
 class Settings(BaseSettings):

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-import httpx
+
+class HTTP(Protocol):
+    """An httpx.Client or Starlette's TestClient: the demo runs against a server or in-process."""
+
+    def get(self, url: str) -> Any: ...
+    def post(self, url: str, *, json: Any, headers: dict[str, str]) -> Any: ...
+
 
 DEMO_CUSTOMER = {"email": "ana.demo@example.com", "phone": "+44 7700 900123", "account_id": "ACC-100482"}
 PHONE_MESSAGE = (
@@ -48,7 +54,11 @@ def journey(now: datetime) -> list[dict[str, Any]]:
             "kind": "action",
             "occurred_at": at(71.5),
             "text": "Retried the refund request for order 88231",
-            "data": {"step": "refund_request", "result": "failed", "reason": "billing exception: payment still pending"},
+            "data": {
+                "step": "refund_request",
+                "result": "failed",
+                "reason": "billing exception: payment still pending",
+            },
         },
         {
             "source_id": "demo-chat-1",
@@ -68,7 +78,12 @@ def journey(now: datetime) -> list[dict[str, Any]]:
             "kind": "action",
             "occurred_at": at(49.9),
             "text": "Identity check by one-time passcode",
-            "data": {"step": "verify_identity", "verification": "failed", "result": "failed", "reason": "passcode expired"},
+            "data": {
+                "step": "verify_identity",
+                "verification": "failed",
+                "result": "failed",
+                "reason": "passcode expired",
+            },
         },
         {
             "source_id": "demo-chat-3",
@@ -95,15 +110,19 @@ def journey(now: datetime) -> list[dict[str, Any]]:
     ]
 
 
-def run_demo(client: httpx.Client, *, headers_channel: dict[str, str], headers_agent: dict[str, str]) -> str:
+def run_demo(client: HTTP, *, headers_channel: dict[str, str], headers_agent: dict[str, str]) -> str:
     """Posts the journey and asks for assistance; returns the readable report."""
     posted = client.post("/v1/events", json={"events": journey(datetime.now(UTC))}, headers=headers_channel)
     posted.raise_for_status()
     stored = posted.json()
     result = client.post(
         "/v1/assist",
-        json={"customer": {"phone": DEMO_CUSTOMER["phone"]}, "channel": "phone", "message": PHONE_MESSAGE,
-              "agent_id": "demo-agent"},
+        json={
+            "customer": {"phone": DEMO_CUSTOMER["phone"]},
+            "channel": "phone",
+            "message": PHONE_MESSAGE,
+            "agent_id": "demo-agent",
+        },
         headers=headers_agent,
     )
     result.raise_for_status()
@@ -118,7 +137,8 @@ def render(stored: dict[str, Any], assist: dict[str, Any]) -> str:
         f"customer {assist['customer_id']} (app, chat and phone identities linked)",
         "",
         f"INTENT   {intent['label']}  (confidence {intent['confidence']:.2f}"
-        + (", out of scope" if intent["out_of_scope"] else "") + ")",
+        + (", out of scope" if intent["out_of_scope"] else "")
+        + ")",
         "",
         "HANDOFF CARD",
         *("  " + line for line in assist["summary"]["text"].splitlines()),
@@ -139,7 +159,7 @@ def render(stored: dict[str, Any], assist: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def wait_until_ready(client: httpx.Client, *, timeout_s: float = 600) -> None:
+def wait_until_ready(client: HTTP, *, timeout_s: float = 600) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         response = client.get("/healthz")

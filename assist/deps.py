@@ -54,7 +54,8 @@ def get_caller(
 ) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "missing API key: send Authorization: Bearer <key>",
+            status.HTTP_401_UNAUTHORIZED,
+            "missing API key: send Authorization: Bearer <key>",
             headers={"WWW-Authenticate": "Bearer"},
         )
     caller = authenticate(parse_api_keys(settings.api_keys), credentials.credentials)

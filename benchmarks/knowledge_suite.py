@@ -17,10 +17,10 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assist.config import PROJECT_ROOT, Settings  # noqa: E402
-from assist.embeddings import get_embedder  # noqa: E402
-from assist.knowledge.service import open_knowledge_base  # noqa: E402
-from assist.knowledge.suite import load_queries, run_suite  # noqa: E402
+from assist.config import PROJECT_ROOT, Settings
+from assist.embeddings import get_embedder
+from assist.knowledge.service import open_knowledge_base
+from assist.knowledge.suite import load_queries, run_suite
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assist.config import PROJECT_ROOT, Settings, get_settings  # noqa: E402
+from assist.config import PROJECT_ROOT, Settings, get_settings
 
 TEST_KEYS = {
     "admin": "test-admin",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from assist.config import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
+    from assist.audit.policy import AuditPolicy
     from assist.db import Database
     from assist.intents.service import IntentClassifier
     from assist.knowledge.models import IngestReport
@@ -155,6 +156,12 @@ class Workspace:
         from assist.routing.policy import load_policy
 
         return load_policy(self.settings.routing_policy)
+
+    @cached_property
+    def audit_policy(self) -> AuditPolicy:
+        from assist.audit.policy import load_policy
+
+        return load_policy(self.settings.audit_policy)
 
     @cached_property
     def db(self) -> Database:

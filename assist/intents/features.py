@@ -1,14 +1,18 @@
-"""Sentence embeddings of whole training and evaluation sets, cached on disk by content hash."""
+"""What the head reads: sentence embeddings (cached on disk by content hash) and lexical TF-IDF features."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 class Encoder(Protocol):
@@ -42,3 +46,48 @@ def embed_cached(texts: list[str], *, encoder: Encoder, data_dir: Path) -> np.nd
     np.save(tmp, vectors)
     os.replace(tmp, path)
     return vectors
+
+
+def _vectorizers(vocabularies: tuple[dict[str, int], dict[str, int]] | None = None) -> list[TfidfVectorizer]:
+    words, chars = vocabularies or (None, None)
+    return [
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, vocabulary=words),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, vocabulary=chars),
+    ]
+
+
+@dataclass(frozen=True)
+class Lexical:
+    """Word 1-2-gram and character 2-5-gram TF-IDF: the exact wording that a sentence embedding blurs
+    ("top up" vs "transfer", "pending" vs "failed") and that tells near intents apart."""
+
+    vectorizers: list[TfidfVectorizer]
+
+    @classmethod
+    def fit(cls, texts: list[str]) -> Lexical:
+        return cls([v.fit(texts) for v in _vectorizers()])
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        # Each block has unit norm; 1/sqrt(2) gives the pair the unit norm of the embedding.
+        return sparse.hstack([v.transform(texts) for v in self.vectorizers], format="csr") * (0.5**0.5)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        arrays = {}
+        for name, v in zip(("word", "char"), self.vectorizers, strict=True):
+            arrays[f"{name}_terms"] = np.array(sorted(v.vocabulary_, key=v.vocabulary_.__getitem__))
+            arrays[f"{name}_idf"] = v.idf_
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> Lexical:
+        vocabularies = tuple(
+            {str(term): i for i, term in enumerate(arrays[f"{name}_terms"])} for name in ("word", "char")
+        )
+        vectorizers = _vectorizers(vocabularies)  # type: ignore[arg-type]
+        for name, v in zip(("word", "char"), vectorizers, strict=True):
+            v.idf_ = arrays[f"{name}_idf"]
+        return cls(vectorizers)
+
+
+def combine(embeddings: np.ndarray, lexical: sparse.csr_matrix) -> sparse.csr_matrix:
+    return sparse.hstack([sparse.csr_matrix(embeddings), lexical], format="csr", dtype=np.float32)

@@ -47,7 +47,7 @@ def parse_file(path: Path, *, source: str) -> ParsedArticle | list[InvalidFile]:
     except yaml.YAMLError as exc:
         return [InvalidFile(file=source, field="front matter", message=f"not valid YAML: {exc}".splitlines()[0])]
     if not post.metadata:
-        return [InvalidFile(file=source, field="front matter", message="missing: the file must start with --- YAML ---")]
+        return [InvalidFile(file=source, field="front matter", message="missing: start the file with --- YAML ---")]
     if "body" in post.metadata:
         return [InvalidFile(file=source, field="body", message="the answer is the text after the front matter")]
     try:
@@ -77,9 +77,8 @@ def read_folder(directory: Path) -> tuple[list[ParsedArticle], list[InvalidFile]
         by_id[item.article.id].append(item.source)
     for article_id, sources in by_id.items():
         if len(sources) > 1:
-            invalid.extend(
-                InvalidFile(file=source, field="id", message=f"duplicate id {article_id!r}, also in {', '.join(others)}")
-                for source in sources
-                for others in [[s for s in sources if s != source]]
-            )
+            for source in sources:
+                others = ", ".join(s for s in sources if s != source)
+                message = f"duplicate id {article_id!r}, also in {others}"
+                invalid.append(InvalidFile(file=source, field="id", message=message))
     return parsed, invalid

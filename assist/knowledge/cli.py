@@ -27,7 +27,7 @@ def _open() -> KnowledgeBase:
 @kb_app.command()
 def ingest(
     directory: Annotated[
-        Path | None, typer.Argument(help="Folder of *.md articles, or one holding articles/ (default ASSIST_KNOWLEDGE_DIR).")
+        Path | None, typer.Argument(help="Folder of *.md articles or one holding articles/ (ASSIST_KNOWLEDGE_DIR).")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -52,7 +52,7 @@ def check_versions(parsed: list[ParsedArticle], stored: list[StoredVersion]) -> 
         elif (old := by_key.get((article.id, article.version))) and old.content_hash != item.content_hash:
             problems.append(InvalidFile(
                 file=item.source, field="version",
-                message=f"version {article.version} is stored with other content: raise the version to publish a change",
+                message=f"version {article.version} is stored with other content: raise the version to change it",
             ))
     return problems
 

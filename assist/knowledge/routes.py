@@ -31,11 +31,14 @@ def articles(
 
 @router.post("/ingest", response_model=IngestReport)
 def ingest(services: ServicesDep, _caller: KnowledgeOwner) -> IngestReport:
-    """Re-read the configured knowledge folder. Any invalid file: 422 naming each file and field, nothing changed."""
+    """Re-read the knowledge folder. Any invalid file: 422 naming each file and field, and nothing changed."""
     report = services.knowledge.ingest(services.settings.knowledge_dir)
     if report.invalid:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [{"loc": ["file", bad.file, bad.field], "msg": bad.message, "type": "value_error"} for bad in report.invalid],
+            [
+                {"loc": ["file", bad.file, bad.field], "msg": bad.message, "type": "value_error"}
+                for bad in report.invalid
+            ],
         )
     return report

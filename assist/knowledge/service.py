@@ -12,9 +12,10 @@ import csv
 import hashlib
 import logging
 import threading
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, ClassVar, get_args
 from urllib.parse import urlparse
 
 import chromadb
@@ -49,14 +50,14 @@ PHRASINGS = "kb_phrasings"
 MAX_PHRASINGS_PER_INTENT = 64
 CANDIDATES = 40
 PHRASE_CANDIDATES = 60
-_COSINE = {"hnsw": {"space": "cosine"}}
+_COSINE: Any = {"hnsw": {"space": "cosine"}}
 
 
 class _MemoEmbeddings(Embeddings):
     """Remembers document vectors for the life of the process: a fresh data dir (tests, a second
     tenant) re-ingesting the same articles and phrasings does not pay for the model again."""
 
-    _memo: dict[tuple[str, str], list[float]] = {}
+    _memo: ClassVar[dict[tuple[str, str], list[float]]] = {}
 
     def __init__(self, inner: Embeddings) -> None:
         self._inner = inner
@@ -104,8 +105,7 @@ def _passage_metadata(item: ParsedArticle, *, kind: str, state: VersionState) ->
     }
 
 
-def _initial_state(article: ArticleFile) -> VersionState:
-    return {"approved": "live", "draft": "draft", "retired": "retired"}[article.status]
+_INITIAL_STATE: dict[str, VersionState] = {"approved": "live", "draft": "draft", "retired": "retired"}
 
 
 def _record_id(article_id: str, version: int, kind: str) -> str:
@@ -182,7 +182,9 @@ class KnowledgeBase:
 
     def near_duplicates(self, *, threshold: float) -> list[tuple[str, str, float]]:
         """Pairs of live articles whose full texts are this similar: one answer said twice, or two that disagree."""
-        rows = self._passage_rows.get(where={"$and": [{"state": "live"}, {"kind": "body"}]}, include=["metadatas", "embeddings"])
+        rows = self._passage_rows.get(
+            where={"$and": [{"state": "live"}, {"kind": "body"}]}, include=["metadatas", "embeddings"]
+        )
         if not rows["ids"]:
             return []
         ids = [m["article_id"] for m in rows["metadatas"] or []]
@@ -248,13 +250,13 @@ class KnowledgeBase:
 
     def _passage_scores(self, vector: np.ndarray, index: LiveIndex, *, channel: str | None, today: date) -> np.ndarray:
         t = today.toordinal()
-        clauses: list[dict[str, Any]] = [
+        clauses: list[Any] = [
             {"state": "live"}, {"from_day": {"$lte": t}}, {"until_day": {"$gte": t}},
         ]
         if channel is not None:
             clauses.append({f"ch_{channel}": True})
         hits = self._passages.similarity_search_by_vector_with_relevance_scores(
-            vector.tolist(), k=min(CANDIDATES, 2 * len(index)), filter={"$and": clauses}
+            vector.tolist(), k=min(CANDIDATES, 2 * len(index)), filter={"$and": clauses}  # type: ignore[dict-item]
         )
         scores = np.full(len(index), -1.0, dtype=np.float32)
         for doc, distance in hits:
@@ -315,7 +317,7 @@ class KnowledgeBase:
         # A new approved version supersedes the live one in the same ingest (see _apply_changes).
         texts, metadatas, ids = [], [], []
         for item in items:
-            article, state = item.article, _initial_state(item.article)
+            article, state = item.article, _INITIAL_STATE[item.article.status]
             for kind, text in (("title", article.title), ("body", f"{article.title}\n\n{article.body}")):
                 texts.append(text)
                 metadatas.append(_passage_metadata(item, kind=kind, state=state))
@@ -323,16 +325,19 @@ class KnowledgeBase:
         self._passages.add_texts(texts=texts, metadatas=metadatas, ids=ids)
         return len(texts)
 
-    def _apply_changes(self, statuses: dict[tuple[str, int], str], states: dict[tuple[str, int], str]) -> None:
+    def _apply_changes(
+        self, statuses: Mapping[tuple[str, int], str], states: Mapping[tuple[str, int], str]
+    ) -> None:
         keys = statuses.keys() | states.keys()
         if not keys:
             return
         ids = [_record_id(article_id, version, kind) for article_id, version in keys for kind in ("title", "body")]
         current = self._passage_rows.get(ids=ids, include=["metadatas"])
         metadatas = []
-        for record_id, meta in zip(current["ids"], current["metadatas"] or [], strict=True):
+        for meta in current["metadatas"] or []:
             key = (meta["article_id"], meta["version"])
-            metadatas.append({**meta, "status": statuses.get(key, meta["status"]), "state": states.get(key, meta["state"])})
+            status, state = statuses.get(key, meta["status"]), states.get(key, meta["state"])
+            metadatas.append({**meta, "status": status, "state": state})
         self._passage_rows.update(ids=list(current["ids"]), metadatas=metadatas)
 
     def _sync_phrasings(self, path: Path, *, intents: set[str]) -> int:

@@ -61,11 +61,13 @@ def run_suite(kb: KnowledgeBase, *, queries: list[SuiteQuery], intents: list[str
     ranks: list[int | None] = []
     answered = abstained_oos = leaked = 0
     retrieved: set[str] = set()
-    misses = []
+    misses: list[tuple[str, str, list[str]]] = []
     for query in queries:
         response = kb.search(query.text, k=k)
         returned = [a.article_id for a in response.results]
-        leaked += sum(1 for a in response.results if a.article_id not in live or live[a.article_id].version != a.version)
+        leaked += sum(
+            1 for a in response.results if a.article_id not in live or live[a.article_id].version != a.version
+        )
         retrieved.update(returned)
         if query.expected is None:
             abstained_oos += response.abstained

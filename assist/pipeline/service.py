@@ -65,7 +65,9 @@ def _understand(services: Services, *, request: AssistRequest | TriageRequest, c
     with clock.stage("intent"):
         intent = services.intents.predict(request.message)
     with clock.stage("signals"):
-        signals = compute_signals(events=events, message=request.message, channel=request.channel, intent=intent, now=now)
+        signals = compute_signals(
+            events=events, message=request.message, channel=request.channel, intent=intent, now=now
+        )
     with clock.stage("knowledge"):
         found = services.knowledge.search(
             request.message,

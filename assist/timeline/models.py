@@ -35,9 +35,7 @@ class CustomerRef(BaseModel):
     @model_validator(mode="after")
     def _at_least_one(self) -> CustomerRef:
         if not any(getattr(self, name) for name in ("customer_id", *IDENTIFIER_KINDS)):
-            raise ValueError(
-                "customer needs at least one of customer_id, email, phone, account_id, handle, device_id"
-            )
+            raise ValueError("customer needs at least one of customer_id, email, phone, account_id, handle, device_id")
         return self
 
     def identifiers(self) -> dict[str, str]:
@@ -104,7 +102,8 @@ class TimelineEvent(BaseModel):
     text: str
     data: dict[str, Any]
     intent: str | None = Field(
-        default=None, description="The channel's `data.intent`, else the intent classified when a customer message arrived."
+        default=None,
+        description="The channel's `data.intent`, else the intent classified when a customer message arrived.",
     )
 
 

@@ -20,6 +20,7 @@ IdQuery = Annotated[str | None, Query(min_length=1, max_length=256)]
 @router.post("/v1/events", response_model=EventsOut)
 def post_events(body: EventsIn, _caller: ChannelCaller, services: ServicesDep) -> EventsOut:
     """Store interaction events; a repeated `source_id` is reported as a duplicate, not stored twice."""
+
     def classify(texts: Sequence[str]) -> list[str | None]:
         return [None if p.out_of_scope else p.label for p in services.intents.predict_many(texts)]
 

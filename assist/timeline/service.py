@@ -46,7 +46,9 @@ def _canonical(session: Session, customer_id: str) -> CustomerRow | None:
 def _merge(session: Session, survivor: CustomerRow, others: list[CustomerRow]) -> None:
     for other in others:
         other_id = other.customer_id
-        session.execute(update(EventRow).where(EventRow.customer_id == other_id).values(customer_id=survivor.customer_id))
+        session.execute(
+            update(EventRow).where(EventRow.customer_id == other_id).values(customer_id=survivor.customer_id)
+        )
         session.execute(
             update(IdentifierRow).where(IdentifierRow.customer_id == other_id).values(customer_id=survivor.customer_id)
         )
@@ -85,7 +87,11 @@ def resolve_customer(session: Session, ref: CustomerRef, *, region: str, create:
     if create:
         for kind, value in identifiers.items():
             if session.get(IdentifierRow, (kind, value)) is None:
-                session.add(IdentifierRow(kind=kind, value=value, customer_id=survivor.customer_id, created_at=datetime.now(UTC)))
+                session.add(
+                    IdentifierRow(
+                        kind=kind, value=value, customer_id=survivor.customer_id, created_at=datetime.now(UTC)
+                    )
+                )
         session.flush()
     return survivor
 
@@ -99,7 +105,8 @@ def _intents(events: list[EventIn], classify: Classifier | None) -> list[str | N
         value if isinstance(value := event.data.get("intent"), str) and value else None for event in events
     ]
     todo = [
-        i for i, event in enumerate(events)
+        i
+        for i, event in enumerate(events)
         if tagged[i] is None and event.actor == "customer" and event.kind == "message" and event.text.strip()
     ]
     if classify is not None and todo:
@@ -108,9 +115,7 @@ def _intents(events: list[EventIn], classify: Classifier | None) -> list[str | N
     return tagged
 
 
-def ingest_events(
-    db: Database, *, events: list[EventIn], region: str, classify: Classifier | None = None
-) -> EventsOut:
+def ingest_events(db: Database, *, events: list[EventIn], region: str, classify: Classifier | None = None) -> EventsOut:
     # Validate every identifier before storing anything, so a bad event leaves the store untouched.
     for index, event in enumerate(events):
         try:
@@ -179,7 +184,9 @@ def _canonical_id(session: Session, customer_id: str) -> str:
 def _identifiers(session: Session, customer_id: str) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = defaultdict(list)
     rows = session.scalars(
-        select(IdentifierRow).where(IdentifierRow.customer_id == customer_id).order_by(IdentifierRow.kind, IdentifierRow.value)
+        select(IdentifierRow)
+        .where(IdentifierRow.customer_id == customer_id)
+        .order_by(IdentifierRow.kind, IdentifierRow.value)
     )
     for row in rows:
         grouped[row.kind].append(row.value)
@@ -191,7 +198,9 @@ def find_customer(db: Database, *, ref: CustomerRef, region: str) -> Customer:
         row = resolve_customer(session, ref, region=region, create=False)
         if row is None:
             raise NotFound("customer", ", ".join(f"{k}={v}" for k, v in ref.model_dump(exclude_none=True).items()))
-        return Customer(customer_id=row.customer_id, identifiers=_identifiers(session, row.customer_id), created_at=row.created_at)
+        return Customer(
+            customer_id=row.customer_id, identifiers=_identifiers(session, row.customer_id), created_at=row.created_at
+        )
 
 
 def to_timeline_event(row: EventRow) -> TimelineEvent:

@@ -30,7 +30,12 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "checkout"
     for part in ("knowledge/articles", "prompts"):
         shutil.copytree(PROJECT_ROOT / part, root / part)
-    for part in ("knowledge/routing.yaml", "knowledge/intent_map.yaml", "evals/routing/journeys.yaml"):
+    for part in (
+        "knowledge/routing.yaml",
+        "knowledge/intent_map.yaml",
+        "evals/routing/journeys.yaml",
+        "audit/policy.yaml",
+    ):
         (root / part).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_ROOT / part, root / part)
     (root / "evals" / "suites").mkdir(parents=True)

@@ -110,13 +110,16 @@ def test_any_invalid_file_changes_nothing(kb: KnowledgeBase, write_article: Arti
     write_article("brand-new", body="a new article that must not be added yet")
     (articles_dir / "card-arrival-old.md").unlink()
     report = kb.ingest(articles_dir)
-    assert {(bad.file, bad.field) for bad in report.invalid} == {("change-pin.md", "version"), ("card-arrival.md", "version")}
+    problems = {(bad.file, bad.field) for bad in report.invalid}
+    assert problems == {("change-pin.md", "version"), ("card-arrival.md", "version")}
     assert report.added == [] and report.retired == []
     assert kb.articles(include_history=True) == before
     assert kb.search("change my PIN", k=1, today=TODAY).results[0].text == PIN
 
 
-def test_version_going_backwards_is_rejected(kb: KnowledgeBase, write_article: ArticleWriter, articles_dir: Path) -> None:
+def test_version_going_backwards_is_rejected(
+    kb: KnowledgeBase, write_article: ArticleWriter, articles_dir: Path
+) -> None:
     write_article("change-pin", body=PIN, version=3)
     kb.ingest(articles_dir)
     write_article("change-pin", body=PIN + " edited", version=2)

@@ -54,7 +54,9 @@ def test_bad_input_is_a_4xx_naming_the_field_and_changes_nothing(client: TestCli
     malformed = client.post("/v1/events", content=b'{"events": [', headers=headers)
     assert_names_field(malformed, "body")
     assert_names_field(client.post("/v1/events", json=body(channel="fax"), headers=headers), "channel")
-    assert_names_field(client.post("/v1/events", json=body(occurred_at="yesterday-ish"), headers=headers), "occurred_at")
+    assert_names_field(
+        client.post("/v1/events", json=body(occurred_at="yesterday-ish"), headers=headers), "occurred_at"
+    )
     assert_names_field(client.post("/v1/events", json=body(customer={}), headers=headers), "customer")
     assert_names_field(client.post("/v1/events", json=body(text="x" * 200_000), headers=headers), "text")
     assert_names_field(client.post("/v1/events", json=body(customer={"phone": "call me"}), headers=headers), "phone")

@@ -12,8 +12,9 @@ from assist.timeline.service import find_customer, get_timeline, ingest_events, 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
-def event(customer: dict[str, str], *, minutes: int = 0, source_id: str | None = None, text: str = "hi",
-          channel: str = "chat") -> EventIn:
+def event(
+    customer: dict[str, str], *, minutes: int = 0, source_id: str | None = None, text: str = "hi", channel: str = "chat"
+) -> EventIn:
     return EventIn.model_validate(
         {
             "source_id": source_id,
@@ -49,8 +50,13 @@ def test_identifiers_carried_together_link_one_customer_across_channels(db: Data
     assert app.customer_ids != chat.customer_ids
     # A phone call that knows both the device and the email folds the two into one person.
     call = ingest_events(
-        db, events=[event({"device_id": "dev-1", "email": "ana@example.com", "phone": "07700 900123"},
-                          minutes=10, channel="phone")], region="GB",
+        db,
+        events=[
+            event(
+                {"device_id": "dev-1", "email": "ana@example.com", "phone": "07700 900123"}, minutes=10, channel="phone"
+            )
+        ],
+        region="GB",
     )
     survivor = call.customer_ids[0]
     assert survivor == app.customer_ids[0], "the oldest customer id survives a merge"

@@ -112,6 +112,7 @@ def _leaky_llm(ws: Workspace) -> Iterator[tuple[Services, Any]]:
             llm=build_llm(settings),
             prompts=ws.prompts,
             policy=ws.policy,
+            audit_policy=ws.audit_policy,
         )
         yield services, server
 
