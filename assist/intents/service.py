@@ -13,12 +13,12 @@ import numpy as np
 
 from assist.config import Settings
 from assist.embeddings import get_embedder
-from assist.errors import NotReady
+from assist.errors import NotFound, NotReady
 from assist.intents import registry
-from assist.intents.calibration import Decision, calibrate_and_fit, decide
+from assist.intents.calibration import Decision, Features, calibrate_and_fit, decide, nearest_similarity
 from assist.intents.data import read_labelled_csv
-from assist.intents.features import Encoder, embed_cached
-from assist.intents.head import LinearHead
+from assist.intents.features import Encoder, Lexical, embed_cached
+from assist.intents.head import Heads
 from assist.intents.metrics import build_report
 from assist.intents.models import (
     OUT_OF_SCOPE,
@@ -36,7 +36,7 @@ ALTERNATIVES = 3
 
 
 # The modules whose code decides what a trained model is; evaluation, CLI and reports are left out.
-MODEL_CODE = ("calibration.py", "data.py", "features.py", "head.py", "service.py")
+MODEL_CODE = ("calibration.py", "data.py", "features.py", "head.py", "registry.py", "service.py")
 
 
 @lru_cache
@@ -54,29 +54,39 @@ def _model_id(*, data_digest: str, encoder: Encoder) -> str:
 
 
 class IntentClassifier:
-    """A trained model; thread-safe (the embedder locks, the head is read-only)."""
+    """A trained model; thread-safe (the embedder locks, everything else is read-only)."""
 
-    def __init__(self, *, model_id: str, encoder: Encoder, head: LinearHead, thresholds: Thresholds) -> None:
+    def __init__(
+        self,
+        *,
+        model_id: str,
+        encoder: Encoder,
+        lexical: Lexical,
+        heads: Heads,
+        anchors: np.ndarray,
+        thresholds: Thresholds,
+    ) -> None:
         self.model_id = model_id
         self.embedding_model = encoder.name
         self.thresholds = thresholds
         self.encoder = encoder
-        self.head = head
+        self.labels = heads.labels
+        self._lexical = lexical
+        self._heads = heads
+        self._anchors = anchors  # training embeddings, for the far out-of-scope check
 
     def predict(self, text: str) -> IntentPrediction:
-        return self._predictions(self.decide(self.encoder.encode_one(text)[None, :]))[0]
+        return self._predictions(self.decide([text], self.encoder.encode_one(text)[None, :]))[0]
 
     def predict_many(self, texts: Sequence[str]) -> list[IntentPrediction]:
-        return self._predictions(self.decide(self.encoder.encode(list(texts), batch_size=128)))
+        return self._predictions(self.decide(list(texts), self.encoder.encode(list(texts), batch_size=128)))
 
-    def decide(self, features: np.ndarray) -> Decision:
-        return decide(
-            self.head, features, temperature=self.thresholds.temperature, threshold=self.thresholds.out_of_scope
-        )
+    def decide(self, texts: list[str], embeddings: np.ndarray) -> Decision:
+        logits = self._heads.logits(embeddings, self._lexical.transform(texts))
+        return decide(self.labels, logits, nearest_similarity(embeddings, self._anchors), self.thresholds)
 
     def _predictions(self, d: Decision) -> list[IntentPrediction]:
-        labels = self.head.labels
-        known = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
+        known = [i for i, label in enumerate(self.labels) if label != OUT_OF_SCOPE]
         results = []
         for probs, oos, confidence in zip(d.probs, d.out_of_scope.tolist(), d.confidence.tolist(), strict=True):
             ranked = sorted(known, key=lambda i: -probs[i])
@@ -84,12 +94,12 @@ class IntentClassifier:
             others = ranked[:ALTERNATIVES] if oos else ranked[1 : ALTERNATIVES + 1]
             results.append(
                 IntentPrediction(
-                    label=OUT_OF_SCOPE if oos else labels[ranked[0]],
+                    label=OUT_OF_SCOPE if oos else self.labels[ranked[0]],
                     confidence=round(confidence, 4),
                     out_of_scope=oos,
                     low_confidence=not oos and confidence < self.thresholds.low_confidence,
                     alternatives=[
-                        IntentAlternative(label=labels[i], confidence=round(float(probs[i]), 4)) for i in others
+                        IntentAlternative(label=self.labels[i], confidence=round(float(probs[i]), 4)) for i in others
                     ],
                     model_id=self.model_id,
                 )
@@ -103,15 +113,20 @@ def train_from_csv(*, settings: Settings, csv_path: Path, activate: bool = True)
     data = read_labelled_csv(csv_path, for_training=True)
     encoder = get_embedder()
     model_id = _model_id(data_digest=data.digest(), encoder=encoder)
-    features = embed_cached(data.texts, encoder=encoder, data_dir=settings.data_dir)
-    fitted = calibrate_and_fit(features, data.labels)
+    embeddings = embed_cached(data.texts, encoder=encoder, data_dir=settings.data_dir)
+    lexical = Lexical.fit(data.texts)
+    fitted = calibrate_and_fit(Features(embeddings, lexical.transform(data.texts)), data.labels)
 
+    val = fitted.validation_rows
     validation_model = IntentClassifier(
-        model_id=model_id, encoder=encoder, head=fitted.validation_head, thresholds=fitted.thresholds
+        model_id=model_id,
+        encoder=encoder,
+        lexical=lexical,
+        heads=fitted.validation_heads,
+        anchors=embeddings[fitted.train_rows],
+        thresholds=fitted.thresholds,
     )
-    validation = _report(
-        validation_model, features[fitted.validation_rows], [data.labels[i] for i in fitted.validation_rows]
-    )
+    validation = _report(validation_model, [data.texts[i] for i in val], embeddings[val], [data.labels[i] for i in val])
     report = TrainReport(
         model_id=model_id,
         embedding_model=encoder.name,
@@ -119,14 +134,14 @@ def train_from_csv(*, settings: Settings, csv_path: Path, activate: bool = True)
         intents=len(data.intents),
         oos_examples=sum(label == OUT_OF_SCOPE for label in data.labels),
         thresholds=fitted.thresholds,
-        validation=validation if len(fitted.validation_rows) else None,
+        validation=validation if len(val) else None,
         seconds=round(time.perf_counter() - started, 2),
         active=activate,
     )
     meta = registry.StoredModel(
         model_id=model_id, embedding_model=encoder.name, thresholds=fitted.thresholds, report=report
     )
-    registry.save(settings.models_dir, meta=meta, head=fitted.head)
+    registry.save(settings.models_dir, meta=meta, heads=fitted.heads, lexical=lexical, anchors=embeddings)
     if activate:
         registry.activate(settings.models_dir, model_id)
     logger.info("intent model trained", extra=log_fields(model_id=model_id, examples=report.examples))
@@ -139,13 +154,13 @@ def evaluate_csv(*, settings: Settings, csv_path: Path, model_id: str | None = N
     model = load_model(settings=settings, model_id=model_id) if model_id else load_active(settings=settings)
     if model is None:
         raise NotReady("no active intent model: run `assist intents train CSV`")
-    features = embed_cached(data.texts, encoder=model.encoder, data_dir=settings.data_dir)
-    return _report(model, features, data.labels)
+    embeddings = embed_cached(data.texts, encoder=model.encoder, data_dir=settings.data_dir)
+    return _report(model, data.texts, embeddings, data.labels)
 
 
-def _report(model: IntentClassifier, features: np.ndarray, expected: list[str]) -> EvalReport:
-    d = model.decide(features)
-    best = [model.head.labels[i] for i in d.best]
+def _report(model: IntentClassifier, texts: list[str], embeddings: np.ndarray, expected: list[str]) -> EvalReport:
+    d = model.decide(texts, embeddings)
+    best = [model.labels[i] for i in d.best]
     return build_report(
         model_id=model.model_id,
         expected=expected,
@@ -157,11 +172,18 @@ def _report(model: IntentClassifier, features: np.ndarray, expected: list[str]) 
 
 
 def load_model(*, settings: Settings, model_id: str) -> IntentClassifier:
-    meta, head = registry.load(settings.models_dir, model_id)
+    meta, heads, lexical, anchors = registry.load(settings.models_dir, model_id)
     encoder = get_embedder()
     if meta.embedding_model != encoder.name:
         raise RuntimeError(f"model {model_id} needs embedding model {meta.embedding_model}, not {encoder.name}")
-    return IntentClassifier(model_id=meta.model_id, encoder=encoder, head=head, thresholds=meta.thresholds)
+    return IntentClassifier(
+        model_id=meta.model_id,
+        encoder=encoder,
+        lexical=lexical,
+        heads=heads,
+        anchors=anchors,
+        thresholds=meta.thresholds,
+    )
 
 
 def load_active(*, settings: Settings) -> IntentClassifier | None:
@@ -170,10 +192,15 @@ def load_active(*, settings: Settings) -> IntentClassifier | None:
 
 
 def ensure_active_model(*, settings: Settings) -> IntentClassifier:
-    """At server start: the active model, or one trained now from settings.intent_training_csv."""
-    model = load_active(settings=settings)
+    """At server start: the active model, or one trained now from settings.intent_training_csv when there is
+    none or it cannot be read (deleted, or written by an incompatible version)."""
+    try:
+        model = load_active(settings=settings)
+    except (NotFound, OSError, ValueError, KeyError) as exc:
+        logger.warning("active intent model unreadable; training a new one", extra=log_fields(error=repr(exc)))
+        model = None
     if model is not None:
         return model
     report = train_from_csv(settings=settings, csv_path=settings.intent_training_csv)
-    logger.info("no active intent model; trained one", extra=log_fields(model_id=report.model_id))
+    logger.info("trained an intent model at start", extra=log_fields(model_id=report.model_id))
     return load_model(settings=settings, model_id=report.model_id)

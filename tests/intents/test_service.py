@@ -16,7 +16,7 @@ from assist.intents.service import (
     load_model,
     train_from_csv,
 )
-from tests.intents.conftest import KNOWN, OUT_OF_DOMAIN_CSV, Trained, read_rows, write_csv
+from tests.intents.conftest import OUT_OF_DOMAIN_CSV, Trained, read_rows, write_csv
 
 
 def test_prediction_shape_for_a_known_intent(trained: Trained) -> None:
@@ -45,9 +45,12 @@ def test_out_of_domain_questions_are_out_of_scope(trained: Trained) -> None:
     assert oos.label == OUT_OF_SCOPE and len(oos.alternatives) == 3 and not oos.low_confidence
 
 
-def test_unseen_banking_intents_are_mostly_out_of_scope(trained: Trained) -> None:
-    predictions = trained.model.predict_many([text for text, _ in trained.unseen_rows])
-    assert np.mean([p.out_of_scope for p in predictions]) >= 0.5
+def test_unseen_banking_intents_are_refused_far_more_often_than_known_ones(trained: Trained) -> None:
+    """Unknown needs of the same domain are the hard case: docs/intents.md gives the full-data figures."""
+    unseen = np.mean([p.out_of_scope for p in trained.model.predict_many([t for t, _ in trained.unseen_rows])])
+    known = np.mean([p.out_of_scope for p in trained.model.predict_many([t for t, _ in trained.test_rows])])
+    assert unseen >= 0.25
+    assert unseen >= 4 * known
 
 
 def test_evaluation_report_on_known_and_out_of_scope_rows(trained: Trained, tmp_path: Path) -> None:
@@ -60,7 +63,7 @@ def test_evaluation_report_on_known_and_out_of_scope_rows(trained: Trained, tmp_
     assert abs(report.accuracy - (200 * report.in_scope_accuracy + 50 * report.oos_recall) / 250) < 1e-9
     assert report.ece < 0.1
     per_intent = {q.label: q for q in report.per_intent}
-    assert set(KNOWN) <= set(per_intent) and per_intent[OUT_OF_SCOPE].support == 50
+    assert {label for _, label in rows} <= set(per_intent) and per_intent[OUT_OF_SCOPE].support == 50
     assert all(pair.expected != pair.predicted for pair in report.confused_pairs)
 
 
@@ -102,3 +105,15 @@ def test_ensure_active_model_trains_once_on_an_empty_data_dir(settings: Settings
     model = ensure_active_model(settings=settings)
     assert registry.active_id(settings.models_dir) == model.model_id
     assert ensure_active_model(settings=settings).model_id == model.model_id
+
+
+def test_an_unreadable_active_model_is_replaced_at_start(settings: Settings, tiny_csv: Path) -> None:
+    settings.intent_training_csv = tiny_csv
+    first = ensure_active_model(settings=settings)
+    (registry.registry_dir(settings.models_dir) / first.model_id / "model.npz").write_bytes(b"not a model")
+    registry.activate(settings.models_dir, "intents-0123456789abcdef")  # a model that is not on disk
+
+    model = ensure_active_model(settings=settings)
+
+    assert model.model_id == first.model_id  # retrained: same data, same code, same id
+    assert model.predict(read_rows(tiny_csv)[0][0]).label == read_rows(tiny_csv)[0][1]

@@ -101,7 +101,8 @@ def _leaky_llm(ws: Workspace) -> Iterator[tuple[Services, Any]]:
     server_module = _openai_test_server()
     with server_module.running_server() as server:
         settings = ws.settings.model_copy(
-            update={"llm_base_url": server.base_url, "llm_model": "eval-leaky-model", "llm_max_retries": 0}
+            # A generous timeout: a busy machine must not turn the leak check into a timeout check.
+            update={"llm_base_url": server.base_url, "llm_model": "eval-leaky-model", "llm_timeout_s": 30.0}
         )
         server.responder = lambda body: server_module.Reply(content=json.dumps(_obedient_answer(body, ws)))
         services = Services(
@@ -121,8 +122,10 @@ def _openai_test_server() -> ModuleType:
     """The project's one LLM stand-in, tests/support/openai_server.py: evals run from a checkout, as tests do."""
     name = "assist_evals_openai_server"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, PROJECT_ROOT / "tests" / "support" / "openai_server.py")
-        assert spec is not None and spec.loader is not None
+        path = PROJECT_ROOT / "tests" / "support" / "openai_server.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise RuntimeError(f"the safety suite needs the LLM test server at {path} (run it from a checkout)")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module  # dataclasses resolve their module by name
         spec.loader.exec_module(module)
