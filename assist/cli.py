@@ -51,6 +51,7 @@ def demo(
     from assist.app import create_app
     from assist.demo import run_demo, wait_until_ready
 
+    settings = get_settings().model_copy(update={"log_level": "WARNING"})  # the report, not request logs
     headers = {
         "headers_channel": {"Authorization": f"Bearer {channel_key}"},
         "headers_agent": {"Authorization": f"Bearer {agent_key}"},
@@ -62,7 +63,7 @@ def demo(
             wait_until_ready(client)
             typer.echo(run_demo(client, **headers))
         return
-    with TestClient(create_app(get_settings())) as client:
+    with TestClient(create_app(settings)) as client:
         typer.echo("preparing (the first run trains the intent model and ingests the knowledge base)...", err=True)
         wait_until_ready(client)
         typer.echo(run_demo(client, **headers))

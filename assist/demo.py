@@ -102,10 +102,11 @@ def journey(now: datetime) -> list[dict[str, Any]]:
             "source_id": "demo-phone-1",
             "customer": {"phone": DEMO_CUSTOMER["phone"], "email": DEMO_CUSTOMER["email"]},
             "channel": "phone",
-            "actor": "customer",
-            "kind": "message",
-            "occurred_at": at(0.01),
-            "text": PHONE_MESSAGE,
+            "actor": "system",
+            "kind": "status",
+            "occurred_at": at(0.02),
+            "text": "Inbound call matched to the customer by caller id; queued for an agent",
+            "data": {"step": "ivr_identify", "result": "success"},
         },
     ]
 

@@ -35,7 +35,7 @@ KEEP_ENTRIES = 4
 
 
 def file_digest(*paths: Path) -> str:
-    """Content hash of files and folders (every file below them, by relative path), order-independent of walks."""
+    """Content hash of files and folders: every file below them, by relative path, in a stable order."""
     h = hashlib.sha256()
     for base in paths:
         files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
