@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
 from assist.audit.cli import audit_app
 from assist.config import get_settings
+from assist.evals.cli import eval_app
 from assist.intents.cli import intents_app
 from assist.knowledge.cli import kb_app
 from assist.prompts.cli import app as prompts_app
@@ -22,6 +18,7 @@ app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 app.add_typer(kb_app, name="kb", help="Ingest and search the knowledge base of approved answers.")
 app.add_typer(intents_app, name="intents", help="Train and evaluate the intent classifier.")
 app.add_typer(prompts_app, name="prompts", help="List, check and lock the versioned prompts.")
+app.add_typer(eval_app, name="eval", help="Run the evaluation suites before publishing a change.")
 app.add_typer(audit_app, name="audit", help="Verify, export, purge and replay the audit trail.")
 app.command("triage", help="Classify and route a JSON-lines backlog (one /v1/triage body per line).")(triage_file)
 

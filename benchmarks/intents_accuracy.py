@@ -32,6 +32,7 @@ def _summary(report: EvalReport) -> dict[str, object]:
         "examples": report.examples,
         "accuracy": round(report.accuracy, 4),
         "in_scope_accuracy": None if report.in_scope_accuracy is None else round(report.in_scope_accuracy, 4),
+        "closed_set_accuracy": None if report.closed_set_accuracy is None else round(report.closed_set_accuracy, 4),
         "oos_recall": None if report.oos_recall is None else round(report.oos_recall, 4),
         "macro_f1": round(report.macro_f1, 4),
         "ece": round(report.ece, 4),

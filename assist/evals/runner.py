@@ -175,7 +175,7 @@ def update_baseline(result: RunResult, *, root: Path = PROJECT_ROOT) -> Path:
     metrics = dict(baseline.modes.get(result.mode, {}))
     metrics.update({s.name: s.metrics for s in result.suites if s.metrics})
     baseline.modes[result.mode] = metrics
-    baseline.versions[result.mode] = result.versions
+    baseline.versions[result.mode] = {**baseline.versions.get(result.mode, {}), **result.versions}
     baseline.recorded_at[result.mode] = result.started_at
     path = baseline_path(root, result.baseline)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -68,6 +68,7 @@ def _print_report(report: EvalReport, *, per_intent: bool) -> None:
     typer.echo(f"  examples           {report.examples}")
     typer.echo(f"  accuracy           {pct(report.accuracy)}")
     typer.echo(f"  in_scope_accuracy  {pct(report.in_scope_accuracy)}")
+    typer.echo(f"  closed-set acc.    {pct(report.closed_set_accuracy)}  (best known intent, refusals ignored)")
     typer.echo(f"  oos_recall         {pct(report.oos_recall)}")
     typer.echo(f"  macro_f1           {report.macro_f1:.4f}")
     typer.echo(f"  ece                {report.ece:.4f}")

@@ -48,7 +48,7 @@ class Heads:
 
 
 def fit_svm(features: sparse.csr_matrix, targets: np.ndarray, *, labels: list[str]) -> LinearHead:
-    model = LinearSVC(C=SVM_C).fit(features, targets)
+    model = LinearSVC(C=SVM_C, random_state=0).fit(features, targets)
     coef, intercept = model.coef_, model.intercept_
     if len(labels) == 2:  # liblinear keeps one score for two classes; the softmax wants one per class
         coef, intercept = np.vstack([-coef, coef]) / 2, np.concatenate([-intercept, intercept]) / 2

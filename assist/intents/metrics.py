@@ -39,6 +39,7 @@ def build_report(
     """`best_intent` is the best known intent even where `predicted` is out_of_scope; calibration is judged on it."""
     exp = np.array(expected)
     pred = np.array(predicted)
+    best = np.array(best_intent)
     in_scope = exp != OUT_OF_SCOPE
     labels = sorted(set(expected) | set(predicted))
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -56,9 +57,10 @@ def build_report(
         examples=len(expected),
         accuracy=float(np.mean(exp == pred)),
         in_scope_accuracy=float(np.mean(exp[in_scope] == pred[in_scope])) if in_scope.any() else None,
+        closed_set_accuracy=float(np.mean(best[in_scope] == exp[in_scope])) if in_scope.any() else None,
         oos_recall=float(np.mean(pred[~in_scope] == OUT_OF_SCOPE)) if (~in_scope).any() else None,
         macro_f1=macro_f1,
-        ece=expected_calibration_error(confidence[in_scope], np.array(best_intent)[in_scope] == exp[in_scope]),
+        ece=expected_calibration_error(confidence[in_scope], best[in_scope] == exp[in_scope]),
         low_confidence_rate=float(np.mean(low_confidence)),
         per_intent=per_intent,
         confused_pairs=[

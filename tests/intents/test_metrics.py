@@ -31,6 +31,7 @@ def test_report_counts_in_scope_and_out_of_scope_rows_apart() -> None:
     )
     assert report.accuracy == pytest.approx(2 / 5)
     assert report.in_scope_accuracy == pytest.approx(1 / 3)
+    assert report.closed_set_accuracy == pytest.approx(2 / 3)
     assert report.oos_recall == pytest.approx(1 / 2)
     per_intent = {q.label: q for q in report.per_intent}
     assert per_intent["a"].precision == pytest.approx(1 / 2) and per_intent["a"].recall == pytest.approx(1 / 2)
