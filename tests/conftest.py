@@ -15,6 +15,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assist.config import PROJECT_ROOT, Settings, get_settings
+from assist.db import Base, Database
 
 TEST_KEYS = {
     "admin": "test-admin",
@@ -80,6 +81,18 @@ def postgres_url() -> Iterator[str]:
     engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
+    """The same store on SQLite and on the real PostgreSQL."""
+    url = settings.sqlalchemy_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    database = Database(url)
+    database.create_all()
+    yield database
+    if request.param == "postgres":
+        Base.metadata.drop_all(database.engine)
+    database.dispose()
+
+
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
     from assist.embeddings import get_embedder
@@ -112,8 +125,6 @@ def prepared_services(tmp_path_factory: pytest.TempPathFactory):  # type: ignore
 def services(prepared_services, settings: Settings):  # type: ignore[no-untyped-def]
     """The prepared models and knowledge base, with a fresh database and this test's settings."""
     from dataclasses import replace
-
-    from assist.db import Database
 
     db = Database(settings.sqlalchemy_url)
     db.create_all()

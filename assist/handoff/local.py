@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from assist.handoff.facts import NOT_REFERENCES, data_facts, identifier_facts, normalise, text_facts
 from assist.handoff.models import (
@@ -28,6 +28,7 @@ from assist.handoff.models import (
 from assist.intents.models import IntentPrediction
 from assist.privacy.redact import redact
 from assist.signals.models import Signals
+from assist.timeline.conventions import parse_time
 from assist.timeline.models import TimelineEvent
 
 EPISODE_GAP = timedelta(hours=72)
@@ -191,7 +192,7 @@ def _promises(events: list[TimelineEvent], *, now: datetime) -> list[Promise]:
         promise = event.data.get("promise")
         if not isinstance(promise, dict) or not promise.get("what"):
             continue
-        due = _parse_time(promise.get("due"))
+        due = parse_time(promise.get("due"))
         kept = any(_is_resolution(later) or later.data.get("promise_kept") for later in events[index + 1 :])
         overdue = bool(due and due < now and not kept)
         what, by = redact(str(promise["what"])), promise.get("by")
@@ -199,16 +200,6 @@ def _promises(events: list[TimelineEvent], *, now: datetime) -> list[Promise]:
         text += " — OVERDUE" if overdue else (" — kept" if kept else "")
         promises.append(Promise(text=text, what=what, by=by, due=due, overdue=overdue, citations=[event.event_id]))
     return promises[::-1]
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _facts(events: list[TimelineEvent], all_events: list[TimelineEvent], message: str | None) -> list[Fact]:

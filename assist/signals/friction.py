@@ -8,9 +8,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from assist.signals.models import MESSAGE_EVIDENCE, Signal
+from assist.timeline.conventions import parse_time
 from assist.timeline.models import TimelineEvent
 
 WINDOW = timedelta(days=7)
@@ -175,7 +176,7 @@ def overdue_promise(events: Sequence[TimelineEvent], *, now: datetime) -> Signal
         promise = event.data.get("promise")
         if not isinstance(promise, dict) or event.event_id in kept or (event.source_id and event.source_id in kept):
             continue
-        due = _parse_time(promise.get("due"))
+        due = parse_time(promise.get("due"))
         if due is not None and due < now:
             overdue.append((event, promise, due))
     if not overdue:
@@ -191,13 +192,3 @@ def overdue_promise(events: Sequence[TimelineEvent], *, now: datetime) -> Signal
         + (f" (and {len(overdue) - 1} more)" if len(overdue) > 1 else ""),
         evidence=[e.event_id for e, _, _ in overdue],
     )
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -10,19 +10,7 @@ from fastapi.testclient import TestClient
 
 from assist.audit.models import AuditInput
 from assist.config import Settings, get_settings
-from assist.db import Base, Database
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
-    """The same audit store on SQLite and on the real PostgreSQL."""
-    url = settings.sqlalchemy_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    database = Database(url)
-    database.create_all()
-    yield database
-    if request.param == "postgres":
-        Base.metadata.drop_all(database.engine)
-    database.dispose()
+from assist.db import Database
 
 
 @pytest.fixture
