@@ -7,6 +7,8 @@ itself a pipeline run and so leaves its own audit record, with request id `repla
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,6 +17,8 @@ from assist.audit.models import AuditRecord
 from assist.audit.service import get_record
 from assist.auth import Caller, Role
 from assist.embeddings import MODEL_NAME as EMBEDDING_MODEL
+from assist.errors import NotFound, NotReady
+from assist.intents.service import load_model
 from assist.pipeline.models import AssistRequest, TriageRequest
 from assist.pipeline.service import run_assist, run_triage
 from assist.services import Services
@@ -37,15 +41,21 @@ class ReplayResult(BaseModel):
     differences: list[Difference]
 
     def summary(self) -> str:
-        lines = [f"{self.audit_id}: {'output matches' if self.matches else 'OUTPUT DIFFERS'}"
-                 f" (replay recorded as {self.replay_audit_id})"]
+        lines = [
+            f"{self.audit_id}: {'output matches' if self.matches else 'OUTPUT DIFFERS'}"
+            f" (replay recorded as {self.replay_audit_id})"
+        ]
         lines += [f"  version {d.path}: recorded {d.recorded!r}, now {d.replayed!r}" for d in self.version_changes]
         lines += [f"  {d.path}: recorded {d.recorded!r}, replayed {d.replayed!r}" for d in self.differences[:50]]
         return "\n".join(lines)
 
 
 def replay_record(*, services: Services, audit_id: str) -> ReplayResult:
+    """Runs the record's contact again as of its time, on the intent model it recorded when that is on disk."""
     record = get_record(services.db, audit_id=audit_id)
+    if record.intent_model and record.intent_model != services.intents.model_id:
+        with contextlib.suppress(NotFound, NotReady, FileNotFoundError):
+            services = replace(services, intents=load_model(settings=services.settings, model_id=record.intent_model))
     caller = Caller(role=Role(record.caller_role), key_id=record.key_id)
     inputs = dict(record.inputs)
     if record.customer_id:
@@ -53,11 +63,19 @@ def replay_record(*, services: Services, audit_id: str) -> ReplayResult:
     request_id = f"replay:{audit_id}"
     if record.kind == "assist":
         response: Any = run_assist(
-            services=services, request=AssistRequest.model_validate(inputs), caller=caller, request_id=request_id
+            services=services,
+            request=AssistRequest.model_validate(inputs),
+            caller=caller,
+            request_id=request_id,
+            as_of=record.created_at,
         )
     else:
         response = run_triage(
-            services=services, request=TriageRequest.model_validate(inputs), caller=caller, request_id=request_id
+            services=services,
+            request=TriageRequest.model_validate(inputs),
+            caller=caller,
+            request_id=request_id,
+            as_of=record.created_at,
         )
     replayed = get_record(services.db, audit_id=response.audit_id)
     return ReplayResult(

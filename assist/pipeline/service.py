@@ -55,11 +55,17 @@ class _Context:
     now: datetime
 
 
-def _understand(services: Services, *, request: AssistRequest | TriageRequest, clock: _Stopwatch) -> _Context:
-    now = datetime.now(UTC)
+def _understand(
+    services: Services, *, request: AssistRequest | TriageRequest, clock: _Stopwatch, as_of: datetime | None
+) -> _Context:
+    now = as_of or datetime.now(UTC)
     with clock.stage("timeline"):
         timeline = lookup_timeline(
-            services.db, ref=request.customer, region=services.settings.default_region, limit=TIMELINE_WINDOW
+            services.db,
+            ref=request.customer,
+            region=services.settings.default_region,
+            limit=TIMELINE_WINDOW,
+            as_of=as_of,
         )
     events = timeline.events if timeline is not None else []
     with clock.stage("intent"):
@@ -127,11 +133,17 @@ def _audit(
 
 
 def run_assist(
-    *, services: Services, request: AssistRequest, caller: Caller, request_id: str | None = None
+    *,
+    services: Services,
+    request: AssistRequest,
+    caller: Caller,
+    request_id: str | None = None,
+    as_of: datetime | None = None,
 ) -> AssistResponse:
+    """`as_of` re-runs a past contact (audit replay): its time, and only the events stored by then."""
     clock = _Stopwatch()
     with clock.stage("total"):
-        context = _understand(services, request=request, clock=clock)
+        context = _understand(services, request=request, clock=clock, as_of=as_of)
         with clock.stage("handoff"):
             card = build_card(
                 events=context.events,
@@ -182,11 +194,16 @@ def run_assist(
 
 
 def run_triage(
-    *, services: Services, request: TriageRequest, caller: Caller, request_id: str | None = None
+    *,
+    services: Services,
+    request: TriageRequest,
+    caller: Caller,
+    request_id: str | None = None,
+    as_of: datetime | None = None,
 ) -> TriageResponse:
     clock = _Stopwatch()
     with clock.stage("total"):
-        context = _understand(services, request=request, clock=clock)
+        context = _understand(services, request=request, clock=clock, as_of=as_of)
         with clock.stage("route"):
             decision = triage(
                 intent=context.intent,

@@ -219,13 +219,17 @@ def to_timeline_event(row: EventRow) -> TimelineEvent:
     )
 
 
-def get_timeline(db: Database, *, customer_id: str, limit: int | None = None) -> Timeline:
-    """Events oldest first; with `limit`, only the most recent `limit` of them."""
+def get_timeline(
+    db: Database, *, customer_id: str, limit: int | None = None, as_of: datetime | None = None
+) -> Timeline:
+    """Events oldest first; with `limit`, only the most recent `limit`; with `as_of`, only those stored by then."""
     with db.session() as session:
         customer = _canonical(session, customer_id)
         if customer is None:
             raise NotFound("customer", customer_id)
         query = select(EventRow).where(EventRow.customer_id == customer.customer_id)
+        if as_of is not None:
+            query = query.where(EventRow.received_at <= as_of)
         if limit is not None:
             query = query.order_by(EventRow.occurred_at.desc(), EventRow.event_id.desc()).limit(limit)
             rows = list(reversed(session.scalars(query).all()))
@@ -238,14 +242,16 @@ def get_timeline(db: Database, *, customer_id: str, limit: int | None = None) ->
         )
 
 
-def lookup_timeline(db: Database, *, ref: CustomerRef, region: str, limit: int | None = None) -> Timeline | None:
+def lookup_timeline(
+    db: Database, *, ref: CustomerRef, region: str, limit: int | None = None, as_of: datetime | None = None
+) -> Timeline | None:
     """The timeline of a customer named by any identifiers, or None for a stranger."""
     with db.session() as session:
         row = resolve_customer(session, ref, region=region, create=False)
         customer_id = row.customer_id if row is not None else None
     if customer_id is None:
         return None
-    return get_timeline(db, customer_id=customer_id, limit=limit)
+    return get_timeline(db, customer_id=customer_id, limit=limit, as_of=as_of)
 
 
 __all__ = [
