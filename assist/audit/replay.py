@@ -22,6 +22,7 @@ from assist.intents.service import load_model
 from assist.pipeline.models import AssistRequest, TriageRequest
 from assist.pipeline.service import run_assist, run_triage
 from assist.services import Services
+from assist.timeline.conventions import parse_time
 
 # Parts of an output that differ between two runs of the same pipeline on the same data.
 VOLATILE = {"audit_id", "latency_ms"}
@@ -58,8 +59,9 @@ def replay_record(*, services: Services, audit_id: str) -> ReplayResult:
             services = replace(services, intents=load_model(settings=services.settings, model_id=record.intent_model))
     caller = Caller(role=Role(record.caller_role), key_id=record.key_id)
     inputs = dict(record.inputs)
-    if record.customer_id:
-        inputs["customer"] = {"customer_id": record.customer_id}
+    as_of = parse_time(inputs.pop("as_of", None)) or record.created_at
+    # Identifiers were stored redacted; the customer id (or, for a stranger, an id nobody has) stands in.
+    inputs["customer"] = {"customer_id": record.customer_id or f"replay:{audit_id}"}
     request_id = f"replay:{audit_id}"
     if record.kind == "assist":
         response: Any = run_assist(
@@ -67,7 +69,7 @@ def replay_record(*, services: Services, audit_id: str) -> ReplayResult:
             request=AssistRequest.model_validate(inputs),
             caller=caller,
             request_id=request_id,
-            as_of=record.created_at,
+            as_of=as_of,
         )
     else:
         response = run_triage(
@@ -75,7 +77,7 @@ def replay_record(*, services: Services, audit_id: str) -> ReplayResult:
             request=TriageRequest.model_validate(inputs),
             caller=caller,
             request_id=request_id,
-            as_of=record.created_at,
+            as_of=as_of,
         )
     replayed = get_record(services.db, audit_id=response.audit_id)
     return ReplayResult(

@@ -42,7 +42,7 @@ class EvalReport(BaseModel):
     examples: int
     accuracy: float  # exact label, out_of_scope counted as a label
     in_scope_accuracy: float | None  # rows not labelled out_of_scope; None when there are none
-    closed_set_accuracy: float | None = None  # the same rows, best known intent, refusals ignored (as published results)
+    closed_set_accuracy: float | None = None  # same rows, best known intent, refusals ignored (as published)
     oos_recall: float | None  # rows labelled out_of_scope that were predicted out of scope; None when there are none
     macro_f1: float
     ece: float  # expected calibration error of `confidence` on in-scope rows, 15 equal-width bins

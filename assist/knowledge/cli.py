@@ -1,18 +1,31 @@
-"""`assist kb`: ingest a folder of articles, search the approved answers, run the knowledge owners' suite."""
+"""`assist kb`: ingest a folder of articles, search the approved answers, report what the knowledge base lacks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from assist.config import get_settings
+from assist.errors import InputError
 from assist.knowledge.service import CHANNELS, KnowledgeBase
 
 kb_app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """Bad input exits with status 2 and the field named, as typer does for its own options."""
+    try:
+        yield
+    except InputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _open() -> KnowledgeBase:
@@ -57,7 +70,8 @@ def search(
     """Approved, current answers for QUERY, or an abstention when nothing is relevant enough."""
     if channel is not None and channel not in CHANNELS:
         raise typer.BadParameter(f"one of {', '.join(CHANNELS)}", param_hint="--channel")
-    response = _open().search(query, k=k, channel=channel, intent=intent)
+    with _usage_errors():
+        response = _open().search(query, k=k, channel=channel, intent=intent)
     if as_json:
         typer.echo(response.model_dump_json())
         return
@@ -67,3 +81,26 @@ def search(
     for answer in response.results:
         typer.echo(f"{answer.score:.3f}  {answer.article_id} v{answer.version}  {answer.title}")
         typer.echo("       " + " ".join(answer.text.split())[:160])
+
+
+@kb_app.command()
+def coverage(as_json: JsonOption = False) -> None:
+    """Intents without an approved article, articles never retrieved by the labelled questions, near-duplicate
+    or conflicting approved articles, and articles past their effective date (ASSIST_KNOWLEDGE_DIR)."""
+    from assist.knowledge.suite import tenant_coverage
+
+    with _usage_errors():
+        report = tenant_coverage(_open(), knowledge_dir=get_settings().knowledge_dir)
+    if as_json:
+        typer.echo(report.model_dump_json())
+        return
+    sections = {
+        "intents without an approved article": report.intents_without_article,
+        "articles never retrieved": report.articles_never_retrieved,
+        "near-duplicate or conflicting articles": [f"{a} ~ {b} ({sim:.2f})" for a, b, sim in report.near_duplicates],
+        "past their effective date": report.past_effective_date,
+    }
+    for title, items in sections.items():
+        typer.echo(f"{title}: {len(items)}")
+        for item in items:
+            typer.echo(f"  {item}")

@@ -22,6 +22,7 @@ INTENT_BOOST = 0.10
 # Share of known customer phrasings that must still be answered: it sets the abstention threshold.
 ANSWER_RATE = 0.97
 PHRASE_TOP = 3
+PHRASE_CANDIDATES = 60
 MAX_PROBES = 2_000
 
 
@@ -33,6 +34,9 @@ class Phrasings:
     vectors: np.ndarray
 
 
+NO_PHRASINGS = Phrasings(intents=[], vectors=np.zeros((0, 384), dtype=np.float32))
+
+
 def day(value: date | None, default: int) -> int:
     return value.toordinal() if value else default
 
@@ -40,8 +44,9 @@ def day(value: date | None, default: int) -> int:
 class LiveIndex:
     """The live articles in a fixed order, with what ranking needs held as arrays."""
 
-    def __init__(self, articles: list[ArticleFile]) -> None:
+    def __init__(self, articles: list[ArticleFile], phrasings: Phrasings = NO_PHRASINGS) -> None:
         self.articles = articles
+        self.phrasings = phrasings
         self.position = {article.id: i for i, article in enumerate(articles)}
         n = len(articles)
         self._from = np.array([day(a.effective_from, 0) for a in articles], dtype=np.int64)
@@ -77,19 +82,26 @@ class LiveIndex:
             bonus[self.by_intent[intent]] = INTENT_BOOST
         return bonus
 
-    def phrase_scores(self, intents: list[str], similarities: np.ndarray) -> np.ndarray:
-        """Per article: mean of its best PHRASE_TOP phrasing similarities among those retrieved.
+    def phrase_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Per article: mean of its intents' best PHRASE_TOP phrasing similarities among the PHRASE_CANDIDATES
+        nearest phrasings. Phrasings are few (tens per intent) and held in memory: an exact scan costs less than
+        a round trip to Chroma, and matches what `derive_threshold` assumes.
 
-        Phrasings not retrieved count as the lowest similarity retrieved, an upper bound on theirs.
+        Phrasings not among the candidates count as the lowest candidate's similarity, an upper bound on theirs.
         """
         scores = np.full(self._size, -1.0, dtype=np.float32)
-        if not intents:
+        phrasings = self.phrasings
+        if not phrasings.intents:
             return scores
-        floor = float(similarities.min())
+        similarities = phrasings.vectors @ vector
+        top = np.argpartition(-similarities, min(PHRASE_CANDIDATES, len(similarities)) - 1)[:PHRASE_CANDIDATES]
+        top = top[np.argsort(-similarities[top], kind="stable")]
+        floor = float(similarities[top[-1]])
         best: dict[str, list[float]] = defaultdict(list)
-        for intent, similarity in zip(intents, similarities, strict=True):
+        for i in top:
+            intent = phrasings.intents[i]
             if intent in self.by_intent and len(best[intent]) < PHRASE_TOP:
-                best[intent].append(float(similarity))
+                best[intent].append(float(similarities[i]))
         for intent, values in best.items():
             values += [floor] * (PHRASE_TOP - len(values))
             positions = self.by_intent[intent]

@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assist.deps import KnowledgeOwner, KnowledgeReader, ServicesDep
 from assist.knowledge.models import ArticleInfo, IngestReport, SearchRequest, SearchResponse
+from assist.knowledge.suite import Coverage, tenant_coverage
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
 
@@ -27,6 +28,16 @@ def articles(
     services: ServicesDep, _caller: KnowledgeOwner, history: bool = Query(False, description="every stored version")
 ) -> list[ArticleInfo]:
     return services.knowledge.articles(include_history=history)
+
+
+@router.get("/coverage", response_model=Coverage)
+def coverage(services: ServicesDep, _caller: KnowledgeOwner) -> Coverage:
+    """What the knowledge base cannot answer: intents without an approved article, articles the labelled
+    questions never retrieve, near-duplicate or conflicting approved articles, articles past their dates.
+
+    The first call after an ingest searches every labelled question; later calls reuse that report.
+    """
+    return tenant_coverage(services.knowledge, knowledge_dir=services.settings.knowledge_dir)
 
 
 @router.post("/ingest", response_model=IngestReport)

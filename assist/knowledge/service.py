@@ -12,10 +12,10 @@ import csv
 import hashlib
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar, TypeVar, get_args
 from urllib.parse import urlparse
 
 import chromadb
@@ -49,8 +49,8 @@ PHRASINGS = "kb_phrasings"
 # Phrasings per intent taken from the training data: enough for recall, cheap to embed on first start.
 MAX_PHRASINGS_PER_INTENT = 64
 CANDIDATES = 40
-PHRASE_CANDIDATES = 60
 _COSINE: Any = {"hnsw": {"space": "cosine"}}
+T = TypeVar("T")
 
 
 class _MemoEmbeddings(Embeddings):
@@ -72,6 +72,10 @@ class _MemoEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._inner.embed_query(text)
+
+    def prepare(self, texts: list[str]) -> None:
+        # The project embedder keeps what it encodes, so its later embed_query calls are lookups.
+        self._inner.embed_documents(list(dict.fromkeys(texts)))
 
 
 def _client(settings: Settings) -> Any:
@@ -142,6 +146,7 @@ class KnowledgeBase:
         self._phrasing_rows = client.get_collection(PHRASINGS)
         self._write_lock = threading.Lock()
         self._index = LiveIndex([])
+        self._reports: dict[Hashable, Any] = {}
         self._refresh()
 
     # -- reading -------------------------------------------------------------------------------
@@ -150,6 +155,21 @@ class KnowledgeBase:
     def threshold(self) -> float:
         """The abstention threshold derived from the current corpus."""
         return self._index.threshold
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A report derived from the current articles (coverage), computed once until the next change."""
+        index = self._index
+        if key not in self._reports:
+            value = compute()
+            if index is self._index:  # an ingest during the computation makes it stale
+                self._reports[key] = value
+            return value
+        return self._reports[key]  # type: ignore[no-any-return]
+
+    def prepare_queries(self, texts: list[str]) -> None:
+        """Encode many queries in batches ahead of searching them one by one (suites, reports): the
+        embedder remembers what it encoded, and a batch costs far less than the same queries singly."""
+        self._embedder.prepare(texts)
 
     def is_empty(self) -> bool:
         return self._passage_rows.count() == 0
@@ -201,10 +221,10 @@ class KnowledgeBase:
         articles: dict[str, ArticleFile] = {}
         for meta in metas:
             articles.setdefault(meta["article_id"], ArticleFile.model_validate_json(meta["article"]))
-        index = LiveIndex(sorted(articles.values(), key=lambda a: a.id))
         phr = self._phrasing_rows.get(include=["metadatas", "embeddings"])
         vectors = np.asarray(phr["embeddings"], dtype=np.float32) if phr["ids"] else np.zeros((0, 384), np.float32)
         phrasings = Phrasings(intents=[m["intent"] for m in phr["metadatas"] or []], vectors=vectors)
+        index = LiveIndex(sorted(articles.values(), key=lambda a: a.id), phrasings)
         embeddings = live["embeddings"]
         passage_vectors = np.asarray(embeddings, dtype=np.float32) if metas else np.zeros((0, 384), np.float32)
         index.threshold = derive_threshold(
@@ -215,6 +235,7 @@ class KnowledgeBase:
             title_passages=np.array([m["kind"] == "title" for m in metas], dtype=bool),
         )
         self._index = index
+        self._reports = {}
 
     # -- search --------------------------------------------------------------------------------
 
@@ -238,7 +259,7 @@ class KnowledgeBase:
             return SearchResponse(results=[], abstained=True)
         vector = np.asarray(self._embedder.embed_query(query), dtype=np.float32)
         dense = np.maximum(self._passage_scores(vector, index, channel=channel, today=today),
-                           self._phrase_scores(vector, index))
+                           index.phrase_scores(vector))
         relevance = dense + index.intent_bonus(intent)
         fused = np.where(eligible, relevance + LEXICAL_WEIGHT * index.lexical(query), -np.inf)
         best = int(np.argmax(fused))
@@ -264,13 +285,6 @@ class KnowledgeBase:
             if position is not None:
                 scores[position] = max(scores[position], 1.0 - distance)
         return scores
-
-    def _phrase_scores(self, vector: np.ndarray, index: LiveIndex) -> np.ndarray:
-        if self._phrasing_rows.count() == 0:
-            return np.full(len(index), -1.0, dtype=np.float32)
-        hits = self._phrasings.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=PHRASE_CANDIDATES)
-        intents = [doc.metadata["intent"] for doc, _ in hits]
-        return index.phrase_scores(intents, np.array([1.0 - distance for _, distance in hits], dtype=np.float32))
 
     @staticmethod
     def _answer(article: ArticleFile, score: float, channel: str | None) -> Answer:

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from assist.errors import InputError
 from assist.knowledge.service import KnowledgeBase
 
 # Two approved articles this similar (title and body) probably say the same thing, or contradict each other.
@@ -44,20 +45,54 @@ class SuiteReport(BaseModel):
     coverage: Coverage
 
 
-def load_queries(*, labelled_csv: Path, intent_map: Path, out_of_scope_csv: Path) -> list[SuiteQuery]:
+def load_queries(
+    *, labelled_csv: Path, intent_map: Path, out_of_scope_csv: Path | None = None
+) -> list[SuiteQuery]:
     mapping = yaml.safe_load(intent_map.read_text(encoding="utf-8")) or {}
     queries = []
     with labelled_csv.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if (article := mapping.get(row["label"])) is not None:
                 queries.append(SuiteQuery(text=row["text"], expected=article))
-    with out_of_scope_csv.open(newline="", encoding="utf-8") as handle:
-        queries += [SuiteQuery(text=row["text"], expected=None) for row in csv.DictReader(handle)]
+    if out_of_scope_csv is not None:
+        with out_of_scope_csv.open(newline="", encoding="utf-8") as handle:
+            queries += [SuiteQuery(text=row["text"], expected=None) for row in csv.DictReader(handle)]
     return queries
 
 
+def tenant_coverage(kb: KnowledgeBase, *, knowledge_dir: Path) -> Coverage:
+    """Coverage for a tenant's knowledge folder: its labelled questions (`intents/test.csv`) mapped by
+    `intent_map.yaml` are searched to find articles never retrieved; every mapped label is an intent.
+
+    Computed once per state of the knowledge base (an ingest that changes anything starts afresh).
+    """
+    intent_map = knowledge_dir / "intent_map.yaml"
+    labelled = knowledge_dir / "intents" / "test.csv"
+    for path, loc in ((intent_map, "intent_map"), (labelled, "labelled_questions")):
+        if not path.is_file():
+            raise InputError(loc, f"{path.relative_to(knowledge_dir)} is missing from the knowledge folder")
+    intents = sorted((yaml.safe_load(intent_map.read_text(encoding="utf-8")) or {}).keys())
+    queries = load_queries(labelled_csv=labelled, intent_map=intent_map)
+
+    def compute() -> Coverage:
+        return coverage(kb, intents=intents, retrieved=retrieved_by(kb, queries=queries))
+
+    return kb.memo(("coverage", str(knowledge_dir)), compute)
+
+
+def retrieved_by(kb: KnowledgeBase, *, queries: list[SuiteQuery], k: int = 3) -> set[str]:
+    kb.prepare_queries([query.text for query in queries])
+    return {answer.article_id for query in queries for answer in kb.search(query.text, k=k).results}
+
+
 def run_suite(kb: KnowledgeBase, *, queries: list[SuiteQuery], intents: list[str], k: int = 3) -> SuiteReport:
-    live = {info.article_id: info for info in kb.articles() if info.state == "live"}
+    today = datetime.now(UTC).date()
+    # What may be served today: live, inside its effective dates. Anything else returned is a leak.
+    live = {
+        info.article_id: info for info in kb.articles() if info.state == "live"
+        and (info.effective_from or today) <= today <= (info.effective_until or today)
+    }
+    kb.prepare_queries([query.text for query in queries])
     ranks: list[int | None] = []
     answered = abstained_oos = leaked = 0
     retrieved: set[str] = set()

@@ -115,7 +115,8 @@ def _audit(
                 caller_role=caller.role.value,
                 key_id=caller.key_id,
                 customer_id=context.customer_id,
-                inputs=request.model_dump(mode="json"),
+                # The time the contact was judged at, so a replay sees the same timeline and deadlines.
+                inputs={**request.model_dump(mode="json"), "as_of": context.now.isoformat()},
                 outputs=outputs,
                 intent_model=services.intents.model_id,
                 embedding_model=EMBEDDING_MODEL,

@@ -125,3 +125,40 @@ def sample_kb(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterat
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def coverage_folder(write_article: ArticleWriter, articles_dir: Path) -> dict[str, Any]:
+    """A knowledge folder with labelled questions and one of each coverage problem; returns the expected report."""
+    card = "Your new card arrives within 5 working days of ordering. Track the delivery in the app under Cards."
+    write_article("card-arrival", title="When will my new card arrive?", body=card, intents=["card_arrival"])
+    write_article("card-arrival-copy", title="When will my new card arrive?", body=card,
+                  intents=["card_delivery_estimate"])
+    write_article("change-pin", title="How do I change my PIN?", body="Use any ATM: PIN services.",
+                  intents=["change_pin"])
+    write_article("exchange-rates", title="Which exchange rate do you use?", intents=["exchange_rate"],
+                  body="Card payments abroad use the Visa or Mastercard rate of the day, with no markup.")
+    write_article("lost-card", title="I lost my card", status="draft", intents=["lost_or_stolen_card"],
+                  body="Freeze the card in the app, then order a replacement.")
+    write_article("old-fees", title="Top-up fees (2019)", effective_until="2020-01-01", intents=["top_up_fee"],
+                  body="Topping up by card cost 1% in 2019.")
+    write_article("reception-hours", title="Head office reception opening hours",
+                  body="Our head office reception in Leeds is staffed from 9am to 5pm on weekdays.")
+    folder = articles_dir.parent
+    mapping = {"card_arrival": "card-arrival", "card_delivery_estimate": "card-arrival-copy",
+               "change_pin": "change-pin", "exchange_rate": "exchange-rates", "lost_or_stolen_card": "lost-card",
+               "top_up_fee": "old-fees"}
+    (folder / "intent_map.yaml").write_text(yaml.safe_dump(mapping))
+    (folder / "intents").mkdir()
+    questions = [
+        ("where is my new card", "card_arrival"), ("how long does card delivery take", "card_delivery_estimate"),
+        ("I want a different PIN", "change_pin"), ("what rate do you use for euros", "exchange_rate"),
+        ("my card was stolen", "lost_or_stolen_card"), ("is there a fee to top up", "top_up_fee"),
+    ]
+    (folder / "intents" / "test.csv").write_text("text,label\n" + "".join(f"{t},{label}\n" for t, label in questions))
+    return {
+        "intents_without_article": ["lost_or_stolen_card"],
+        "articles_never_retrieved": ["old-fees", "reception-hours"],
+        "near_duplicates": [("card-arrival", "card-arrival-copy")],
+        "past_effective_date": ["old-fees"],
+    }

@@ -42,3 +42,14 @@ def test_roles_search_and_ingest(client: TestClient, articles_dir: Path) -> None
     assert [a["article_id"] for a in client.get("/v1/knowledge/articles", headers=auth("knowledge_owner")).json()] == [
         "change-pin"
     ]
+
+
+@pytest.mark.parametrize("kb_settings", ["embedded"], indirect=True)
+def test_coverage_is_for_knowledge_owners(client: TestClient, coverage_folder: dict) -> None:
+    assert client.post("/v1/knowledge/ingest", headers=auth("knowledge_owner")).status_code == 200
+    assert client.get("/v1/knowledge/coverage", headers=auth("agent")).status_code == 403
+    report = client.get("/v1/knowledge/coverage", headers=auth("knowledge_owner")).json()
+    assert [pair[:2] for pair in report.pop("near_duplicates")] == [
+        list(pair) for pair in coverage_folder.pop("near_duplicates")
+    ]
+    assert report == coverage_folder
