@@ -16,6 +16,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assist.config import PROJECT_ROOT, Settings, get_settings
 from assist.db import Base, Database
+from tests.support.openai_server import OpenAIServer, openai_server, openai_server_session  # noqa: F401
 
 TEST_KEYS = {
     "admin": "test-admin",
@@ -91,6 +92,14 @@ def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]
     if request.param == "postgres":
         Base.metadata.drop_all(database.engine)
     database.dispose()
+
+
+@pytest.fixture
+def llm_settings(settings: Settings, openai_server: OpenAIServer) -> Settings:  # noqa: F811
+    """This test's settings, with the LLM pointed at the local OpenAI-compatible test server."""
+    return settings.model_copy(
+        update={"llm_base_url": openai_server.base_url, "llm_model": "test-model", "llm_timeout_s": 0.5}
+    )
 
 
 @pytest.fixture(scope="session")
