@@ -45,12 +45,36 @@ from benchmarks.knowledge_vectors import DiskCachedEmbeddings
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 PRODUCTS = [
-    "Everyday current account", "Premium Metal card", "Junior account", "Business Starter account",
-    "Travel wallet", "Student account", "Joint account", "Savings vault", "Crypto add-on", "Virtual card",
-    "Disposable virtual card", "Plus plan", "Family plan", "Freelancer account", "Corporate card",
-    "Contactless sticker", "Teen card", "Pension pot", "Credit builder card", "Green account",
-    "Platinum plan", "Shared expenses pot", "Euro account", "Dollar account", "Charity account",
-    "Landlord account", "Club card", "Fleet fuel card", "Payroll card", "Gift card",
+    "Everyday current account",
+    "Premium Metal card",
+    "Junior account",
+    "Business Starter account",
+    "Travel wallet",
+    "Student account",
+    "Joint account",
+    "Savings vault",
+    "Crypto add-on",
+    "Virtual card",
+    "Disposable virtual card",
+    "Plus plan",
+    "Family plan",
+    "Freelancer account",
+    "Corporate card",
+    "Contactless sticker",
+    "Teen card",
+    "Pension pot",
+    "Credit builder card",
+    "Green account",
+    "Platinum plan",
+    "Shared expenses pot",
+    "Euro account",
+    "Dollar account",
+    "Charity account",
+    "Landlord account",
+    "Club card",
+    "Fleet fuel card",
+    "Payroll card",
+    "Gift card",
 ]
 MARKETS = ["United Kingdom", "Ireland", "Spain", "Germany", "France", "Italy", "Portugal", "Netherlands"]
 BODY_CHARS = 280
@@ -81,8 +105,13 @@ def generate(folder: Path, *, total: int, seed: int = 0) -> dict[str, tuple[str,
         article_id = f"{base.id}--p{p}-m{m}"
         body = re.sub(r"\d+", lambda match: str(int(rng.integers(1, 90))), _short(base.body))
         article = ArticleFile(
-            id=article_id, title=f"{product} ({market}): {base.title}", status="approved", version=1,
-            owner=base.owner, intents=[], body=f"For {product} customers in {market}. {body}",
+            id=article_id,
+            title=f"{product} ({market}): {base.title}",
+            status="approved",
+            version=1,
+            owner=base.owner,
+            intents=[],
+            body=f"For {product} customers in {market}. {body}",
         )
         front = article.model_dump(mode="json", exclude={"body"}, exclude_defaults=True)
         path = folder / f"{article_id}.md"
@@ -137,20 +166,26 @@ def main() -> None:
     # The plain baseline: one document per live article, title and body, in the same Chroma.
     live = {info.article_id for info in kb.articles() if info.state == "live"}
     parsed, _ = read_folder(folder.parent)
-    documents = {item.article.id: f"{item.article.title}\n\n{item.article.body}" for item in parsed
-                 if item.article.id in live}
+    documents = {
+        item.article.id: f"{item.article.title}\n\n{item.article.body}" for item in parsed if item.article.id in live
+    }
     client = chromadb.PersistentClient(
         path=str(settings.chroma_dir), settings=ChromaSettings(anonymized_telemetry=False)
     )
-    plain = Chroma(collection_name="plain_articles", embedding_function=embedder, client=client,
-                   collection_configuration={"hnsw": {"space": "cosine"}})
+    plain = Chroma(
+        collection_name="plain_articles",
+        embedding_function=embedder,
+        client=client,
+        collection_configuration={"hnsw": {"space": "cosine"}},
+    )
     if client.get_collection("plain_articles").count() != len(documents):
         plain.reset_collection()
         ids = sorted(documents)
         for start in range(0, len(ids), 2_000):
-            batch = ids[start:start + 2_000]
-            plain.add_texts(texts=[documents[i] for i in batch], metadatas=[{"article_id": i} for i in batch],
-                            ids=batch)
+            batch = ids[start : start + 2_000]
+            plain.add_texts(
+                texts=[documents[i] for i in batch], metadatas=[{"article_id": i} for i in batch], ids=batch
+            )
     embedder.warm([question for question, _ in questions])
 
     def ours(question: str) -> list[str]:
@@ -183,12 +218,16 @@ def main() -> None:
 
     def quality(name: str) -> dict[str, float]:
         ranks = hits[name]
-        return {"recall_at_1": round(sum(r == 0 for r in ranks) / len(ranks), 4),
-                "recall_at_3": round(sum(r is not None for r in ranks) / len(ranks), 4),
-                "mrr": round(sum(1 / (r + 1) for r in ranks if r is not None) / len(ranks), 4)}
+        return {
+            "recall_at_1": round(sum(r == 0 for r in ranks) / len(ranks), 4),
+            "recall_at_3": round(sum(r is not None for r in ranks) / len(ranks), 4),
+            "mrr": round(sum(1 / (r + 1) for r in ranks if r is not None) / len(ranks), 4),
+        }
 
     result = {
-        "articles": len(generated) + len(parsed), "live_articles": len(live), "queries": args.queries,
+        "articles": len(parsed),
+        "live_articles": len(live),
+        "queries": args.queries,
         "ingest": {**ingest.counts(), "embedded": ingest.embedded, "seconds": round(ingest_s, 1)},
         "search": {name: {**_ms(timings[name]), **quality(name)} for name in systems},
         "query_embedding": _ms(embed_s[20:]),
@@ -196,7 +235,8 @@ def main() -> None:
     ratio = result["search"]
     result["ratios_ours_over_plain"] = {
         key: round(ratio["knowledge_base"][key] / ratio["plain_chroma"][key], 3)
-        for key in ("p50_ms", "p95_ms", "recall_at_1", "recall_at_3", "mrr") if ratio["plain_chroma"][key]
+        for key in ("p50_ms", "p95_ms", "recall_at_1", "recall_at_3", "mrr")
+        if ratio["plain_chroma"][key]
     }
     print(json.dumps(result, indent=None if args.json else 2))
 

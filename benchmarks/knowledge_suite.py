@@ -47,8 +47,11 @@ def main() -> None:
     embedder.warm([query.text for query in queries])
     intents = json.loads((PROJECT_ROOT / "evals" / "knowledge" / "intents.json").read_text())
     report = run_suite(kb, queries=queries, intents=intents)
-    result = {"ingest": {**ingest.counts(), "embedded": ingest.embedded, "seconds": round(ingest_s, 1)},
-              "threshold": round(kb.threshold, 4), **report.model_dump()}
+    result = {
+        "ingest": {**ingest.counts(), "embedded": ingest.embedded, "seconds": round(ingest_s, 1)},
+        "threshold": round(kb.threshold, 4),
+        **report.model_dump(),
+    }
     if args.json:
         print(json.dumps(result, indent=2))
         return

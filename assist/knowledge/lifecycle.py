@@ -45,15 +45,21 @@ def check_versions(parsed: list[ParsedArticle], stored: list[StoredVersion]) -> 
         article = item.article
         top = highest.get(article.id, 0)
         if article.version < top:
-            problems.append(InvalidFile(
-                file=item.source, field="version",
-                message=f"version {article.version} goes backwards: version {top} is already stored",
-            ))
+            problems.append(
+                InvalidFile(
+                    file=item.source,
+                    field="version",
+                    message=f"version {article.version} goes backwards: version {top} is already stored",
+                )
+            )
         elif (old := by_key.get((article.id, article.version))) and old.content_hash != item.content_hash:
-            problems.append(InvalidFile(
-                file=item.source, field="version",
-                message=f"version {article.version} is stored with other content: raise the version to change it",
-            ))
+            problems.append(
+                InvalidFile(
+                    file=item.source,
+                    field="version",
+                    message=f"version {article.version} is stored with other content: raise the version to change it",
+                )
+            )
     return problems
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import get_args
 
 import numpy as np
 
 from assist.knowledge.lexical import Bm25
 from assist.knowledge.models import ArticleFile
+from assist.timeline.models import Channel
 
 # Lexical evidence re-orders close dense candidates; it never outweighs a clear semantic match.
 LEXICAL_WEIGHT = 0.08
@@ -51,7 +53,10 @@ class LiveIndex:
         n = len(articles)
         self._from = np.array([day(a.effective_from, 0) for a in articles], dtype=np.int64)
         self._until = np.array([day(a.effective_until, date.max.toordinal()) for a in articles], dtype=np.int64)
-        self._channels = [None if a.channels is None else set(a.channels) for a in articles]
+        self._channel_masks = {
+            channel: np.array([a.channels is None or channel in a.channels for a in articles], dtype=bool)
+            for channel in get_args(Channel)
+        }
         self._bm25 = Bm25([f"{a.title}\n{a.body}" for a in articles])
         by_intent: dict[str, list[int]] = defaultdict(list)
         for i, article in enumerate(articles):
@@ -68,7 +73,7 @@ class LiveIndex:
         t = today.toordinal()
         mask = (self._from <= t) & (t <= self._until)
         if channel is not None:
-            mask &= np.array([allowed is None or channel in allowed for allowed in self._channels], dtype=bool)
+            mask &= self._channel_masks[channel]
         return mask
 
     def lexical(self, query: str) -> np.ndarray:
@@ -110,7 +115,11 @@ class LiveIndex:
 
 
 def derive_threshold(
-    *, index: LiveIndex, passage_owner: np.ndarray, passage_vectors: np.ndarray, phrasings: Phrasings,
+    *,
+    index: LiveIndex,
+    passage_owner: np.ndarray,
+    passage_vectors: np.ndarray,
+    phrasings: Phrasings,
     title_passages: np.ndarray,
 ) -> float:
     """The dense score above which ANSWER_RATE of known questions still reach their own article.

@@ -45,9 +45,7 @@ class SuiteReport(BaseModel):
     coverage: Coverage
 
 
-def load_queries(
-    *, labelled_csv: Path, intent_map: Path, out_of_scope_csv: Path | None = None
-) -> list[SuiteQuery]:
+def load_queries(*, labelled_csv: Path, intent_map: Path, out_of_scope_csv: Path | None = None) -> list[SuiteQuery]:
     mapping = yaml.safe_load(intent_map.read_text(encoding="utf-8")) or {}
     queries = []
     with labelled_csv.open(newline="", encoding="utf-8") as handle:
@@ -89,8 +87,9 @@ def run_suite(kb: KnowledgeBase, *, queries: list[SuiteQuery], intents: list[str
     today = datetime.now(UTC).date()
     # What may be served today: live, inside its effective dates. Anything else returned is a leak.
     live = {
-        info.article_id: info for info in kb.articles() if info.state == "live"
-        and (info.effective_from or today) <= today <= (info.effective_until or today)
+        info.article_id: info
+        for info in kb.articles()
+        if info.state == "live" and (info.effective_from or today) <= today <= (info.effective_until or today)
     }
     kb.prepare_queries([query.text for query in queries])
     ranks: list[int | None] = []
@@ -141,4 +140,3 @@ def coverage(kb: KnowledgeBase, *, intents: list[str], retrieved: set[str]) -> C
             info.article_id for info in live if info.effective_until is not None and info.effective_until < today
         ),
     )
-

@@ -37,7 +37,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(chroma), "run", "--path", str(log.parent / "data"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -69,10 +70,14 @@ def kb_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     if request.param == "server":
         url = request.getfixturevalue("chroma_server")
         database = unique("db")
-        chromadb.AdminClient(chromadb.config.Settings(
-            chroma_api_impl="chromadb.api.fastapi.FastAPI", chroma_server_host="127.0.0.1",
-            chroma_server_http_port=int(url.rsplit(":", 1)[1]), anonymized_telemetry=False,
-        )).create_database(database)
+        chromadb.AdminClient(
+            chromadb.config.Settings(
+                chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                chroma_server_host="127.0.0.1",
+                chroma_server_http_port=int(url.rsplit(":", 1)[1]),
+                anonymized_telemetry=False,
+            )
+        ).create_database(database)
         update["chroma_url"] = f"{url}/{database}"
     return settings.model_copy(update=update)
 
@@ -99,8 +104,14 @@ def write_article(articles_dir: Path) -> ArticleWriter:
     """Write one article file; front matter from keyword arguments, `body` after it."""
 
     def write(article_id: str, *, body: str = "", filename: str | None = None, **front: Any) -> Path:
-        meta = {"id": article_id, "title": article_id.replace("-", " "), "status": "approved", "version": 1,
-                "owner": "team@example.com", **front}
+        meta = {
+            "id": article_id,
+            "title": article_id.replace("-", " "),
+            "status": "approved",
+            "version": 1,
+            "owner": "team@example.com",
+            **front,
+        }
         meta = {key: value for key, value in meta.items() if value is not None}
         path = articles_dir / (filename or f"{article_id}.md")
         path.write_text(f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n{body}\n", encoding="utf-8")
@@ -132,28 +143,55 @@ def coverage_folder(write_article: ArticleWriter, articles_dir: Path) -> dict[st
     """A knowledge folder with labelled questions and one of each coverage problem; returns the expected report."""
     card = "Your new card arrives within 5 working days of ordering. Track the delivery in the app under Cards."
     write_article("card-arrival", title="When will my new card arrive?", body=card, intents=["card_arrival"])
-    write_article("card-arrival-copy", title="When will my new card arrive?", body=card,
-                  intents=["card_delivery_estimate"])
-    write_article("change-pin", title="How do I change my PIN?", body="Use any ATM: PIN services.",
-                  intents=["change_pin"])
-    write_article("exchange-rates", title="Which exchange rate do you use?", intents=["exchange_rate"],
-                  body="Card payments abroad use the Visa or Mastercard rate of the day, with no markup.")
-    write_article("lost-card", title="I lost my card", status="draft", intents=["lost_or_stolen_card"],
-                  body="Freeze the card in the app, then order a replacement.")
-    write_article("old-fees", title="Top-up fees (2019)", effective_until="2020-01-01", intents=["top_up_fee"],
-                  body="Topping up by card cost 1% in 2019.")
-    write_article("reception-hours", title="Head office reception opening hours",
-                  body="Our head office reception in Leeds is staffed from 9am to 5pm on weekdays.")
+    write_article(
+        "card-arrival-copy", title="When will my new card arrive?", body=card, intents=["card_delivery_estimate"]
+    )
+    write_article(
+        "change-pin", title="How do I change my PIN?", body="Use any ATM: PIN services.", intents=["change_pin"]
+    )
+    write_article(
+        "exchange-rates",
+        title="Which exchange rate do you use?",
+        intents=["exchange_rate"],
+        body="Card payments abroad use the Visa or Mastercard rate of the day, with no markup.",
+    )
+    write_article(
+        "lost-card",
+        title="I lost my card",
+        status="draft",
+        intents=["lost_or_stolen_card"],
+        body="Freeze the card in the app, then order a replacement.",
+    )
+    write_article(
+        "old-fees",
+        title="Top-up fees (2019)",
+        effective_until="2020-01-01",
+        intents=["top_up_fee"],
+        body="Topping up by card cost 1% in 2019.",
+    )
+    write_article(
+        "reception-hours",
+        title="Head office reception opening hours",
+        body="Our head office reception in Leeds is staffed from 9am to 5pm on weekdays.",
+    )
     folder = articles_dir.parent
-    mapping = {"card_arrival": "card-arrival", "card_delivery_estimate": "card-arrival-copy",
-               "change_pin": "change-pin", "exchange_rate": "exchange-rates", "lost_or_stolen_card": "lost-card",
-               "top_up_fee": "old-fees"}
+    mapping = {
+        "card_arrival": "card-arrival",
+        "card_delivery_estimate": "card-arrival-copy",
+        "change_pin": "change-pin",
+        "exchange_rate": "exchange-rates",
+        "lost_or_stolen_card": "lost-card",
+        "top_up_fee": "old-fees",
+    }
     (folder / "intent_map.yaml").write_text(yaml.safe_dump(mapping))
     (folder / "intents").mkdir()
     questions = [
-        ("where is my new card", "card_arrival"), ("how long does card delivery take", "card_delivery_estimate"),
-        ("I want a different PIN", "change_pin"), ("what rate do you use for euros", "exchange_rate"),
-        ("my card was stolen", "lost_or_stolen_card"), ("is there a fee to top up", "top_up_fee"),
+        ("where is my new card", "card_arrival"),
+        ("how long does card delivery take", "card_delivery_estimate"),
+        ("I want a different PIN", "change_pin"),
+        ("what rate do you use for euros", "exchange_rate"),
+        ("my card was stolen", "lost_or_stolen_card"),
+        ("is there a fee to top up", "top_up_fee"),
     ]
     (folder / "intents" / "test.csv").write_text("text,label\n" + "".join(f"{t},{label}\n" for t, label in questions))
     return {

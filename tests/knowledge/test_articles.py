@@ -41,7 +41,10 @@ def test_broken_front_matter_and_duplicate_ids(write_article: ArticleWriter, art
     write_article("same", body="one", filename="a.md")
     write_article("same", body="two", filename="b.md")
     assert _problems(articles_dir) == {
-        ("no-front.md", "front matter"), ("broken.md", "front matter"), ("a.md", "id"), ("b.md", "id"),
+        ("no-front.md", "front matter"),
+        ("broken.md", "front matter"),
+        ("a.md", "id"),
+        ("b.md", "id"),
     }
 
 

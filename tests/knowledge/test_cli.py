@@ -46,7 +46,8 @@ def test_ingest_reports_as_json_and_an_invalid_file_changes_nothing(
     (articles_dir / "broken.md").write_text("---\nid: broken\nstatus: published\n---\nbody\n")
     refused = _json(kb_cli, "ingest", code=1)  # the default folder: ASSIST_KNOWLEDGE_DIR
     assert {(bad["file"], bad["field"]) for bad in refused["invalid"]} >= {
-        ("broken.md", "status"), ("change-pin.md", "version")
+        ("broken.md", "status"),
+        ("change-pin.md", "version"),
     }
     assert (refused["added"], refused["retired"], refused["embedded"]) == ([], [], 0)
     text = kb_cli.invoke(kb_app, ["ingest"])
@@ -55,9 +56,7 @@ def test_ingest_reports_as_json_and_an_invalid_file_changes_nothing(
     # Still the first ingest's articles and wording.
     found = _json(kb_cli, "search", "how do I change my PIN", "--k", "5")
     assert found["results"][0]["text"] == PIN
-    assert {a["article_id"] for a in _json(kb_cli, "search", "when will my card arrive")["results"]} >= {
-        "card-arrival"
-    }
+    assert {a["article_id"] for a in _json(kb_cli, "search", "when will my card arrive")["results"]} >= {"card-arrival"}
 
 
 def test_search_prints_answers_abstains_and_names_bad_input(
@@ -71,7 +70,10 @@ def test_search_prints_answers_abstains_and_names_bad_input(
     assert found["abstained"] is False
     [answer] = found["results"]
     assert (answer["article_id"], answer["version"], answer["text"], answer["channel_variant"]) == (
-        "change-pin", 1, "PIN: any ATM.", "sms"
+        "change-pin",
+        1,
+        "PIN: any ATM.",
+        "sms",
     )
     assert {"title", "score", "owner", "updated"} <= answer.keys()
     assert _json(kb_cli, "search", "best recipe for banana bread") == {"results": [], "abstained": True}

@@ -24,15 +24,22 @@ def _ids(kb: KnowledgeBase, query: str, **kwargs: object) -> list[str]:
 
 
 def _seed(write_article: ArticleWriter) -> None:
-    write_article("card-arrival", title="When will my card arrive?", body=CARD, intents=["card_arrival"],
-                  variants={"sms": "Cards arrive in 5 working days."})
+    write_article(
+        "card-arrival",
+        title="When will my card arrive?",
+        body=CARD,
+        intents=["card_arrival"],
+        variants={"sms": "Cards arrive in 5 working days."},
+    )
     write_article("change-pin", title="How do I change my PIN?", body=PIN, channels=["app", "chat"])
     write_article("card-arrival-draft", title="When will my new card arrive? (draft)", status="draft", body=CARD)
     write_article("card-arrival-old", title="When does my card arrive", status="retired", body=CARD)
-    write_article("card-arrival-2027", title="When will my card arrive in 2027?", body=CARD,
-                  effective_from="2027-01-01")
-    write_article("card-arrival-2025", title="When did my card arrive in 2025?", body=CARD,
-                  effective_until="2025-12-31")
+    write_article(
+        "card-arrival-2027", title="When will my card arrive in 2027?", body=CARD, effective_from="2027-01-01"
+    )
+    write_article(
+        "card-arrival-2025", title="When did my card arrive in 2025?", body=CARD, effective_until="2025-12-31"
+    )
 
 
 def test_only_approved_current_articles_allowed_on_the_channel_are_returned(
@@ -127,8 +134,9 @@ def test_version_going_backwards_is_rejected(
     assert (bad.file, bad.field) == ("change-pin.md", "version") and "backwards" in bad.message
 
 
-def test_catalogue_survives_a_restart(kb_settings: Settings, embedder: object, write_article: ArticleWriter,
-                                      articles_dir: Path) -> None:
+def test_catalogue_survives_a_restart(
+    kb_settings: Settings, embedder: object, write_article: ArticleWriter, articles_dir: Path
+) -> None:
     _seed(write_article)
     first = open_knowledge_base(settings=kb_settings, embedder=embedder)  # type: ignore[arg-type]
     assert first.is_empty()
@@ -153,8 +161,10 @@ def test_unrelated_queries_abstain_and_the_intent_boost_ranks(
     assert boosted[0].score > next(a.score for a in plain if a.article_id == "card-arrival")
 
 
-@pytest.mark.parametrize(("field", "kwargs"), [("query", {"query": "  "}), ("k", {"k": -1}), ("k", {"k": 51}),
-                                               ("channel", {"channel": "fax"})])
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [("query", {"query": "  "}), ("k", {"k": -1}), ("k", {"k": 51}), ("channel", {"channel": "fax"})],
+)
 def test_bad_search_input_names_the_field(kb: KnowledgeBase, field: str, kwargs: dict) -> None:
     args = {"query": "card", "k": 3, **kwargs}
     with pytest.raises(InputError) as error:
