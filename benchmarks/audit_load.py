@@ -41,8 +41,11 @@ MESSAGES = [
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "assist.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-            stdout=out, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "assist.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 900  # a fresh data dir trains the intent model first
     while time.monotonic() < deadline:
@@ -59,9 +62,15 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[
 
 def triage(client: httpx.Client, i: int) -> tuple[str, float]:
     started = time.perf_counter()
-    response = client.post("/v1/triage", headers={"Authorization": f"Bearer {KEYS['agent']}"}, json={
-        "customer": {"email": f"bench{i % 50}@example.com"}, "channel": "chat", "message": MESSAGES[i % len(MESSAGES)],
-    })
+    response = client.post(
+        "/v1/triage",
+        headers={"Authorization": f"Bearer {KEYS['agent']}"},
+        json={
+            "customer": {"email": f"bench{i % 50}@example.com"},
+            "channel": "chat",
+            "message": MESSAGES[i % len(MESSAGES)],
+        },
+    )
     response.raise_for_status()
     return str(response.json()["audit_id"]), (time.perf_counter() - started) * 1000
 
@@ -84,9 +93,15 @@ def burst(base: str, n: int) -> dict[str, object]:
         wall = time.perf_counter() - started
         ids = [audit_id for audit_id, _ in results]
         latencies = sorted(ms for _, ms in results)
-        return {"requests": n, "wall_s": round(wall, 2), "p50_ms": round(statistics.median(latencies)),
-                "p95_ms": round(latencies[int(0.95 * n) - 1]), "missing_records": len(missing(client, ids)),
-                "distinct_ids": len(set(ids)), "chain": chain(client)}
+        return {
+            "requests": n,
+            "wall_s": round(wall, 2),
+            "p50_ms": round(statistics.median(latencies)),
+            "p95_ms": round(latencies[int(0.95 * n) - 1]),
+            "missing_records": len(missing(client, ids)),
+            "distinct_ids": len(set(ids)),
+            "chain": chain(client),
+        }
 
 
 def kill_under_load(base: str, server: subprocess.Popen[bytes], workers: int, after_s: float) -> list[str]:
@@ -130,9 +145,15 @@ def main() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "ASSIST_DATA_DIR": str(args.data_dir), "ASSIST_DATABASE_URL": args.database_url,
-           "ASSIST_API_KEYS": ",".join(f"{key}:{role}" for role, key in KEYS.items()), "ASSIST_LLM_BASE_URL": "",
-           "ASSIST_LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "ASSIST_DATA_DIR": str(args.data_dir),
+        "ASSIST_DATABASE_URL": args.database_url,
+        "ASSIST_API_KEYS": ",".join(f"{key}:{role}" for role, key in KEYS.items()),
+        "ASSIST_LLM_BASE_URL": "",
+        "ASSIST_LOG_LEVEL": "WARNING",
+        "HF_HUB_OFFLINE": "1",
+    }
     args.data_dir.mkdir(parents=True, exist_ok=True)
     log = args.data_dir / "bench-server.log"
     base = f"http://127.0.0.1:{port}"
@@ -143,8 +164,11 @@ def main() -> None:
         answered = kill_under_load(base, server, workers=64, after_s=args.kill_after)
         server = start_server(env, port, log)
         with httpx.Client(base_url=base, timeout=60) as client:
-            report["kill_9"] = {"responses_before_kill": len(answered), "lost_records": len(missing(client, answered)),
-                                "chain": chain(client)}
+            report["kill_9"] = {
+                "responses_before_kill": len(answered),
+                "lost_records": len(missing(client, answered)),
+                "chain": chain(client),
+            }
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

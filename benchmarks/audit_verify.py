@@ -33,16 +33,28 @@ def build(db: Database, n: int) -> int:
     template = triage_input().model_dump()
     prev, rows = GENESIS_HASH, list[dict[str, object]]()
     for seq in range(1, n + 1):
-        content = HashedContent(**template, audit_id=f"aud_{uuid.uuid4().hex[:20]}", seq=seq,
-                                created_at=datetime.now(UTC), prev_hash=prev)
+        content = HashedContent(
+            **template, audit_id=f"aud_{uuid.uuid4().hex[:20]}", seq=seq, created_at=datetime.now(UTC), prev_hash=prev
+        )
         canonical = canonical_json(content.model_dump(mode="json"))
         prev = content_hash(canonical)
-        rows.append({"seq": seq, "audit_id": content.audit_id, "created_at": content.created_at, "kind": "triage",
-                     "request_id": None, "customer_id": content.customer_id, "intent": None, "route": None,
-                     "content": canonical, "hash": prev})
+        rows.append(
+            {
+                "seq": seq,
+                "audit_id": content.audit_id,
+                "created_at": content.created_at,
+                "kind": "triage",
+                "request_id": None,
+                "customer_id": content.customer_id,
+                "intent": None,
+                "route": None,
+                "content": canonical,
+                "hash": prev,
+            }
+        )
     with db.session() as session:
         for start in range(0, n, 5000):
-            session.execute(insert(AuditRecordRow), rows[start:start + 5000])
+            session.execute(insert(AuditRecordRow), rows[start : start + 5000])
         session.execute(update(ChainHeadRow).values(seq=n, hash=prev))
     return len(str(rows[0]["content"]))
 
@@ -64,11 +76,19 @@ def main() -> None:
             runs.append(time.perf_counter() - started)
             assert result.ok and result.records == args.records, result
         db.dispose()
-    report = {"records": args.records, "record_bytes": record_bytes, "dialect": db.engine.dialect.name,
-              "verify_seconds": [round(s, 2) for s in runs], "best_seconds": round(min(runs), 2)}
-    print(json.dumps(report) if args.json else
-          f"verified {args.records} records ({record_bytes} bytes each, {report['dialect']}) in "
-          f"{report['verify_seconds']} s; best {report['best_seconds']} s")
+    report = {
+        "records": args.records,
+        "record_bytes": record_bytes,
+        "dialect": db.engine.dialect.name,
+        "verify_seconds": [round(s, 2) for s in runs],
+        "best_seconds": round(min(runs), 2),
+    }
+    print(
+        json.dumps(report)
+        if args.json
+        else f"verified {args.records} records ({record_bytes} bytes each, {report['dialect']}) in "
+        f"{report['verify_seconds']} s; best {report['best_seconds']} s"
+    )
 
 
 if __name__ == "__main__":

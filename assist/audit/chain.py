@@ -67,8 +67,10 @@ def walk(links: Iterable[Link], *, start_seq: int, start_hash: str) -> Walk:
             return Walk(count, link.seq, link.hash, Break(link.seq, link.audit_id, "content does not match its hash"))
         stored = json.loads(link.content)
         if stored.get("seq") != link.seq or stored.get("audit_id") != link.audit_id:
-            reason = f"row says seq {link.seq} / {link.audit_id}, hashed content says {stored.get('seq')} / " \
+            reason = (
+                f"row says seq {link.seq} / {link.audit_id}, hashed content says {stored.get('seq')} / "
                 f"{stored.get('audit_id')}: records were renumbered or swapped"
+            )
             return Walk(count, link.seq, link.hash, Break(link.seq, link.audit_id, reason))
         if link.seq != expected_seq:
             reason = f"expected seq {expected_seq}, found {link.seq}: records before it were deleted or reordered"

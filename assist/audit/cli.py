@@ -91,8 +91,10 @@ def purge(
     if as_json:
         typer.echo(result.model_dump_json())
     else:
-        typer.echo(f"purged {result.purged} records older than {days} days"
-                   + (f"; checkpoint at seq {result.checkpoint_seq}" if result.checkpoint_seq else ""))
+        typer.echo(
+            f"purged {result.purged} records older than {days} days"
+            + (f"; checkpoint at seq {result.checkpoint_seq}" if result.checkpoint_seq else "")
+        )
 
 
 @audit_app.command()

@@ -76,7 +76,9 @@ class FeedbackIn(BaseModel):
 
     audit_id: str = Field(min_length=1, max_length=64)
     target: str = Field(
-        default="response", min_length=1, max_length=128,
+        default="response",
+        min_length=1,
+        max_length=128,
         description="Which suggestion: e.g. `summary`, `answer:<article_id>`, `action:<type>`, `route`.",
     )
     outcome: Outcome
@@ -178,4 +180,3 @@ class ChainHead(BaseModel):
     audit_id: str | None
     exported_at: datetime
     signature: str
-

@@ -65,11 +65,7 @@ class AuditPolicy(BaseModel):
         ]
 
     def reasons_on_feedback(self, *, audit_id: str, outcome: str) -> list[str]:
-        return [
-            rule.name
-            for rule in self.sampling
-            if rule.when.feedback == outcome and _picked(audit_id, rule)
-        ]
+        return [rule.name for rule in self.sampling if rule.when.feedback == outcome and _picked(audit_id, rule)]
 
 
 def _facts(outputs: dict[str, Any]) -> dict[str, Any]:

@@ -98,8 +98,13 @@ def login(request: Request, settings: SettingsDep, key: Annotated[str, Form(max_
         return _page(request, "login.html", {"error": error}, status.HTTP_401_UNAUTHORIZED)
     response = RedirectResponse("/review", status.HTTP_303_SEE_OTHER)
     response.set_cookie(
-        COOKIE, _session_token(settings, caller), max_age=SESSION_SECONDS, httponly=True, samesite="strict",
-        secure=request.url.scheme == "https", path="/review",
+        COOKIE,
+        _session_token(settings, caller),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/review",
     )
     return response
 
@@ -148,8 +153,15 @@ def record_page(
 
 
 def _record_page(
-    request: Request, *, audit_id: str, caller: Caller, db: Any, settings: Settings, saved: bool = False,
-    error: str | None = None, status_code: int = 200,
+    request: Request,
+    *,
+    audit_id: str,
+    caller: Caller,
+    db: Any,
+    settings: Settings,
+    saved: bool = False,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     record = service.get_record(db, audit_id=audit_id)
     with db.session() as session:
@@ -160,8 +172,13 @@ def _record_page(
             key=lambda event: event.occurred_at,
         )
     context = {
-        "record": record, "events": events, "caller": caller, "saved": saved, "error": error,
-        "verdicts": load_policy(settings.audit_policy).verdicts, "csrf": _csrf(settings, caller),
+        "record": record,
+        "events": events,
+        "caller": caller,
+        "saved": saved,
+        "error": error,
+        "verdicts": load_policy(settings.audit_policy).verdicts,
+        "csrf": _csrf(settings, caller),
         "missing_events": sorted(set(record.cited_events) - {event.event_id for event in events}),
     }
     return _page(request, "record.html", context, status_code)

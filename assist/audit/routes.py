@@ -52,9 +52,7 @@ def head(_caller: QACaller, db: StoreDep, settings: SettingsDep) -> ChainHead:
 @router.post("/v1/feedback", response_model=Feedback, status_code=status.HTTP_201_CREATED)
 def feedback(body: FeedbackIn, caller: AgentCaller, db: StoreDep, settings: SettingsDep) -> Feedback:
     """What the agent did with a suggestion; stored beside the record, its hashed content unchanged."""
-    return service.add_feedback(
-        db, feedback=body, key_id=caller.key_id, policy=load_policy(settings.audit_policy)
-    )
+    return service.add_feedback(db, feedback=body, key_id=caller.key_id, policy=load_policy(settings.audit_policy))
 
 
 @router.get("/v1/audit/queue", response_model=RecordPage)

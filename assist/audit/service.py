@@ -214,9 +214,7 @@ def list_records(db: Database, *, filters: RecordFilters) -> RecordPage:
     )
 
 
-def add_feedback(
-    db: Database, *, feedback: FeedbackIn, key_id: str, policy: AuditPolicy | None = None
-) -> Feedback:
+def add_feedback(db: Database, *, feedback: FeedbackIn, key_id: str, policy: AuditPolicy | None = None) -> Feedback:
     """Store what the agent did with a suggestion; the record's hashed content is never touched."""
     policy = policy or _default_policy()
     if feedback.outcome == "edited" and not feedback.final_text:
@@ -288,8 +286,12 @@ def verify(db: Database, *, signing_key: str, head: ChainHead | None = None) -> 
         parts = _checkpoint_parts(checkpoint) if checkpoint else ()
         if checkpoint is not None and not signature_ok(signing_key, checkpoint.signature, *parts):
             return VerifyResult(
-                ok=False, records=0, first_bad=None, first_bad_seq=checkpoint.seq + 1,
-                reason=f"purge checkpoint at seq {checkpoint.seq} has a bad signature", checkpoint_seq=checkpoint.seq,
+                ok=False,
+                records=0,
+                first_bad=None,
+                first_bad_seq=checkpoint.seq + 1,
+                reason=f"purge checkpoint at seq {checkpoint.seq} has a bad signature",
+                checkpoint_seq=checkpoint.seq,
             )
         stored_head = session.get(ChainHeadRow, 1)
         links = (
@@ -308,19 +310,30 @@ def verify(db: Database, *, signing_key: str, head: ChainHead | None = None) -> 
     common = {"records": result.records, "checkpoint_seq": checkpoint.seq if checkpoint else None}
     if result.broken is not None:
         return VerifyResult(
-            ok=False, first_bad=result.broken.audit_id, first_bad_seq=result.broken.seq,
-            reason=result.broken.reason, **common,
+            ok=False,
+            first_bad=result.broken.audit_id,
+            first_bad_seq=result.broken.seq,
+            reason=result.broken.reason,
+            **common,
         )
     # The head row moves in the same transaction as each append, so a shorter chain means records were cut off.
     if stored_head is not None and (stored_head.seq, stored_head.hash) != (result.last_seq, result.last_hash):
         return VerifyResult(
-            ok=False, first_bad=None, first_bad_seq=result.last_seq + 1,
+            ok=False,
+            first_bad=None,
+            first_bad_seq=result.last_seq + 1,
             reason=f"chain ends at seq {result.last_seq} but its head says seq {stored_head.seq}: records were cut off",
             **common,
         )
     if head is not None:
-        problem = _exported_head_problem(head, signing_key=signing_key, start_seq=start_seq, start_hash=start_hash,
-                                         result_last=result.last_seq, found_hash=exported_hash)
+        problem = _exported_head_problem(
+            head,
+            signing_key=signing_key,
+            start_seq=start_seq,
+            start_hash=start_hash,
+            result_last=result.last_seq,
+            found_hash=exported_hash,
+        )
         if problem:
             return VerifyResult(ok=False, first_bad=head.audit_id, first_bad_seq=head.seq, reason=problem, **common)
     return VerifyResult(ok=True, first_bad=None, **common)
@@ -395,8 +408,12 @@ def purge(db: Database, *, older_than_days: int, signing_key: str, now: datetime
             session.execute(delete(table).where(table.audit_id.in_(purged_ids)))
         purged = session.execute(delete(AuditRecordRow).where(AuditRecordRow.seq <= seq)).rowcount  # type: ignore[attr-defined]
         checkpoint = CheckpointRow(
-            seq=seq, hash=digest, audit_id=audit_id, purged=purged + (previous.purged if previous else 0),
-            created_at=datetime.now(UTC), signature="",
+            seq=seq,
+            hash=digest,
+            audit_id=audit_id,
+            purged=purged + (previous.purged if previous else 0),
+            created_at=datetime.now(UTC),
+            signature="",
         )
         checkpoint.signature = sign(signing_key, *_checkpoint_parts(checkpoint))
         session.add(checkpoint)

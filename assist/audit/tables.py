@@ -80,9 +80,7 @@ class QueueRow(Base):
 
     __tablename__ = "audit_review_queue"
 
-    audit_id: Mapped[str] = mapped_column(
-        ForeignKey("audit_records.audit_id", ondelete="CASCADE"), primary_key=True
-    )
+    audit_id: Mapped[str] = mapped_column(ForeignKey("audit_records.audit_id", ondelete="CASCADE"), primary_key=True)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 

@@ -35,8 +35,12 @@ def triage_input(**changes: Any) -> AuditInput:
             "message": "I did not make that payment, my card 4111 1111 1111 1111 was used",
         },
         "outputs": {
-            "intent": {"label": "card_payment_not_recognised", "confidence": 0.91, "low_confidence": False,
-                       "out_of_scope": False},
+            "intent": {
+                "label": "card_payment_not_recognised",
+                "confidence": 0.91,
+                "low_confidence": False,
+                "out_of_scope": False,
+            },
             "signals": {"risk": [{"name": "fraud", "kind": "risk", "evidence": ["evt_6504690519884c83b200"]}]},
             "route": {"type": "specialist", "queue": "fraud", "reasons": ["fraud risk: card not recognised"]},
             "answers": [{"article_id": "card-dispute", "version": 3, "text": "We have frozen the card."}],

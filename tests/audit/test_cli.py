@@ -30,8 +30,9 @@ for i in range(int(sys.argv[2])):
 
 def run_audit(*args: str, settings: Settings, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ASSIST_DATA_DIR": str(settings.data_dir), "ASSIST_DATABASE_URL": database_url or ""}
-    return subprocess.run([sys.executable, "-m", "assist.audit.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assist.audit.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_verify_exit_status_and_json(settings: Settings, sqlite_db: Database) -> None:
@@ -75,8 +76,11 @@ def test_purge_keeps_the_chain_verifiable(settings: Settings, sqlite_db: Databas
     for _ in range(4):
         service.write_record(sqlite_db, record=triage_input())
     with sqlite_db.session() as session:
-        session.execute(update(AuditRecordRow).where(AuditRecordRow.seq <= 2)
-                        .values(created_at=datetime.now(UTC) - timedelta(days=40)))
+        session.execute(
+            update(AuditRecordRow)
+            .where(AuditRecordRow.seq <= 2)
+            .values(created_at=datetime.now(UTC) - timedelta(days=40))
+        )
     result = run_audit("purge", "--older-than", "30", "--json", settings=settings)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"purged": 2, "checkpoint_seq": 2}
@@ -92,8 +96,9 @@ def test_two_processes_writing_to_postgres_keep_one_chain(postgres_url: str) -> 
     try:
         root = Path(__file__).resolve().parents[2]
         writers = [
-            subprocess.Popen([sys.executable, "-c", WRITER, postgres_url, "150", name], cwd=root,
-                             stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, postgres_url, "150", name], cwd=root, stderr=subprocess.PIPE, text=True
+            )
             for name in ("a", "b")
         ]
         for writer in writers:

@@ -24,13 +24,27 @@ from tests.conftest import TEST_KEYS, auth
 
 @pytest.fixture
 def record(sqlite_db: Database) -> AuditRecord:
-    stored = ingest_events(sqlite_db, events=[EventIn.model_validate({
-        "customer": {"customer_id": "cus_ana", "email": "ana@example.com"}, "channel": "app", "actor": "customer",
-        "occurred_at": "2026-01-05T10:00:00Z", "text": "Card payment I do not recognise, mail me at ana@example.com",
-    })], region="GB")
+    stored = ingest_events(
+        sqlite_db,
+        events=[
+            EventIn.model_validate(
+                {
+                    "customer": {"customer_id": "cus_ana", "email": "ana@example.com"},
+                    "channel": "app",
+                    "actor": "customer",
+                    "occurred_at": "2026-01-05T10:00:00Z",
+                    "text": "Card payment I do not recognise, mail me at ana@example.com",
+                }
+            )
+        ],
+        region="GB",
+    )
     written = service.write_record(sqlite_db, record=triage_input(cited_events=stored.event_ids))
-    service.add_feedback(sqlite_db, feedback=FeedbackIn(audit_id=written.audit_id, outcome="rejected",
-                                                        target="route"), key_id="key_agent")
+    service.add_feedback(
+        sqlite_db,
+        feedback=FeedbackIn(audit_id=written.audit_id, outcome="rejected", target="route"),
+        key_id="key_agent",
+    )
     return written
 
 
@@ -53,8 +67,17 @@ def test_record_page_shows_what_produced_the_suggestion(client: TestClient, reco
     page = client.get(f"/review/records/{record.audit_id}", headers=auth("qa"))
     assert page.status_code == 200
     text = page.text
-    for expected in ("card-dispute", "fraud_first", "intent-2026-01-01-abc", "all-MiniLM-L6-v2", "rejected",
-                     record.cited_events[0], "Card payment I do not recognise", "[EMAIL]", "[CARD ****1111]"):
+    for expected in (
+        "card-dispute",
+        "fraud_first",
+        "intent-2026-01-01-abc",
+        "all-MiniLM-L6-v2",
+        "rejected",
+        record.cited_events[0],
+        "Card payment I do not recognise",
+        "[EMAIL]",
+        "[CARD ****1111]",
+    ):
         assert expected in text, expected
     assert "ana@example.com" not in text and "4111 1111 1111 1111" not in text
 
@@ -68,8 +91,9 @@ def test_verdict_form_needs_its_token_and_a_known_verdict(
     token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     bad = client.post(url, headers=auth("qa"), data={"verdict": "meh", "csrf": token})
     assert bad.status_code == 422 and "verdict" in bad.text
-    saved = client.post(url, headers=auth("qa"), data={"verdict": "wrong", "note": "route ok", "csrf": token},
-                        follow_redirects=False)
+    saved = client.post(
+        url, headers=auth("qa"), data={"verdict": "wrong", "note": "route ok", "csrf": token}, follow_redirects=False
+    )
     assert saved.status_code == 303
     assert [r.verdict for r in service.get_record(sqlite_db, audit_id=record.audit_id).reviews] == ["wrong"]
 
@@ -104,15 +128,19 @@ def test_reviewer_signs_in_and_saves_a_verdict_in_chromium(
     try:
         browser.open(f"{server}/review")
         browser.wait_for("location.pathname === '/review/login'")
-        browser.evaluate(f"document.querySelector('#key').value = {TEST_KEYS['qa']!r};"
-                         "document.querySelector('form[action=\"/review/login\"] button').click()")
+        browser.evaluate(
+            f"document.querySelector('#key').value = {TEST_KEYS['qa']!r};"
+            "document.querySelector('form[action=\"/review/login\"] button').click()"
+        )
         browser.wait_for("location.pathname === '/review' && document.querySelector('tbody a') !== null")
         assert "rejected" in browser.evaluate("document.body.innerText")
         browser.evaluate("document.querySelector('tbody a').click()")
         browser.wait_for(f"location.pathname === '/review/records/{record.audit_id}'")
-        browser.evaluate("document.querySelector('#verdict').value = 'wrong';"
-                         "document.querySelector('#note').value = 'Fraud route correct, answer text misleading';"
-                         "document.querySelector('form[action^=\"/review/records\"] button').click()")
+        browser.evaluate(
+            "document.querySelector('#verdict').value = 'wrong';"
+            "document.querySelector('#note').value = 'Fraud route correct, answer text misleading';"
+            "document.querySelector('form[action^=\"/review/records\"] button').click()"
+        )
         browser.wait_for("document.body.innerText.includes('Verdict saved.')")
         text = browser.evaluate("document.body.innerText")
         assert "Fraud route correct, answer text misleading" in text and "fraud_first" in text

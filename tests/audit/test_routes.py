@@ -33,8 +33,9 @@ def record(sqlite_db: Database) -> AuditRecord:
 def _call(client: TestClient, method: str, path: str, audit_id: str, headers: dict[str, str]) -> int:
     body = {"audit_id": audit_id, "outcome": "accepted"} if path == "/v1/feedback" else {"verdict": "correct"}
     url = path.replace("{id}", audit_id)
-    response = client.request(method, url, headers=headers, json=body if method == "POST" else None,
-                              follow_redirects=False)
+    response = client.request(
+        method, url, headers=headers, json=body if method == "POST" else None, follow_redirects=False
+    )
     return response.status_code
 
 
@@ -61,9 +62,15 @@ def test_feedback_contract(client: TestClient, record: AuditRecord) -> None:
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "outcome"]
     edited = client.post(
-        "/v1/feedback", headers=auth("agent"),
-        json={"audit_id": record.audit_id, "target": "answer:card-dispute", "outcome": "edited",
-              "final_text": "We froze the card.", "resolution": "resolved"},
+        "/v1/feedback",
+        headers=auth("agent"),
+        json={
+            "audit_id": record.audit_id,
+            "target": "answer:card-dispute",
+            "outcome": "edited",
+            "final_text": "We froze the card.",
+            "resolution": "resolved",
+        },
     )
     assert edited.status_code == 201
     stored = client.get(f"/v1/audit/records/{record.audit_id}", headers=auth("qa")).json()
@@ -72,14 +79,33 @@ def test_feedback_contract(client: TestClient, record: AuditRecord) -> None:
         ("edited", "We froze the card.", "resolved")
     ]
     assert client.get("/v1/audit/verify", headers=auth("qa")).json() == {
-        "ok": True, "records": 1, "first_bad": None, "first_bad_seq": None, "reason": None, "checkpoint_seq": None,
+        "ok": True,
+        "records": 1,
+        "first_bad": None,
+        "first_bad_seq": None,
+        "reason": None,
+        "checkpoint_seq": None,
     }
 
 
 def test_record_carries_the_contract_fields(client: TestClient, record: AuditRecord) -> None:
     body = client.get(f"/v1/audit/records/{record.audit_id}", headers=auth("qa")).json()
-    for field in ("prompt", "intent_model", "embedding_model", "knowledge", "rules_fired", "inputs", "outputs",
-                  "latency_ms", "feedback", "hash", "prev_hash", "key_id", "caller_role", "created_at"):
+    for field in (
+        "prompt",
+        "intent_model",
+        "embedding_model",
+        "knowledge",
+        "rules_fired",
+        "inputs",
+        "outputs",
+        "latency_ms",
+        "feedback",
+        "hash",
+        "prev_hash",
+        "key_id",
+        "caller_role",
+        "created_at",
+    ):
         assert field in body
     assert body["knowledge"] == [{"article_id": "card-dispute", "version": 3}]
     assert client.get("/v1/audit/records/aud_missing", headers=auth("qa")).status_code == 404

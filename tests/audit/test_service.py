@@ -22,8 +22,9 @@ POLICY = load_policy(PROJECT_ROOT / "audit" / "policy.yaml")
 
 
 def write(db: Database, n: int) -> list[str]:
-    return [service.write_record(db, record=triage_input(request_id=f"req-{i}"), policy=POLICY).audit_id
-            for i in range(n)]
+    return [
+        service.write_record(db, record=triage_input(request_id=f"req-{i}"), policy=POLICY).audit_id for i in range(n)
+    ]
 
 
 def test_record_round_trip_redacts_personal_data_but_keeps_ids(db: Database) -> None:
@@ -52,7 +53,9 @@ def test_each_hash_covers_content_and_previous_hash(db: Database) -> None:
 def test_intact_chain_verifies(db: Database) -> None:
     write(db, 5)
     assert service.verify(db, signing_key=KEY).model_dump(include={"ok", "records", "first_bad"}) == {
-        "ok": True, "records": 5, "first_bad": None,
+        "ok": True,
+        "records": 5,
+        "first_bad": None,
     }
 
 
@@ -144,9 +147,16 @@ def test_feedback_is_stored_beside_the_record_without_changing_its_hash(db: Data
     [audit_id] = write(db, 1)
     before = service.get_record(db, audit_id=audit_id)
     service.add_feedback(
-        db, feedback=FeedbackIn(audit_id=audit_id, target="answer:card-dispute", outcome="edited",
-                                final_text="Call us on 07700 900123", resolution="resolved"),
-        key_id="key_agent", policy=POLICY,
+        db,
+        feedback=FeedbackIn(
+            audit_id=audit_id,
+            target="answer:card-dispute",
+            outcome="edited",
+            final_text="Call us on 07700 900123",
+            resolution="resolved",
+        ),
+        key_id="key_agent",
+        policy=POLICY,
     )
     after = service.get_record(db, audit_id=audit_id)
     assert after.hash == before.hash
@@ -168,25 +178,33 @@ def test_feedback_for_unknown_record_is_not_found_and_edited_needs_text(db: Data
 def test_rejected_suggestion_joins_the_queue_and_review_closes_it(db: Database) -> None:
     calm = [service.write_record(db, record=triage_input(outputs=calm_outputs()), policy=POLICY) for _ in range(3)]
     unsampled = next(r for r in calm if not r.queue_reasons)
-    service.add_feedback(db, feedback=FeedbackIn(audit_id=unsampled.audit_id, outcome="rejected"), key_id="k",
-                         policy=POLICY)
+    service.add_feedback(
+        db, feedback=FeedbackIn(audit_id=unsampled.audit_id, outcome="rejected"), key_id="k", policy=POLICY
+    )
     queue = service.list_records(db, filters=RecordFilters(queued=True, reviewed=False))
     assert unsampled.audit_id in [r.audit_id for r in queue.records]
     assert next(r for r in queue.records if r.audit_id == unsampled.audit_id).queue_reasons == ["rejected"]
     with pytest.raises(InputError) as exc:
-        service.save_review(db, audit_id=unsampled.audit_id, review=ReviewIn(verdict="great"), reviewer="qa",
-                            policy=POLICY)
+        service.save_review(
+            db, audit_id=unsampled.audit_id, review=ReviewIn(verdict="great"), reviewer="qa", policy=POLICY
+        )
     assert exc.value.loc == ("body", "verdict")
-    service.save_review(db, audit_id=unsampled.audit_id, review=ReviewIn(verdict="wrong", note="bad answer"),
-                        reviewer="qa", policy=POLICY)
+    service.save_review(
+        db,
+        audit_id=unsampled.audit_id,
+        review=ReviewIn(verdict="wrong", note="bad answer"),
+        reviewer="qa",
+        policy=POLICY,
+    )
     queue = service.list_records(db, filters=RecordFilters(queued=True, reviewed=False))
     assert unsampled.audit_id not in [r.audit_id for r in queue.records]
 
 
 def test_list_filters_and_pages_newest_first(db: Database) -> None:
     ids = write(db, 5)
-    service.write_record(db, record=triage_input(kind="assist", customer_id="cus_bob", outputs=calm_outputs()),
-                         policy=POLICY)
+    service.write_record(
+        db, record=triage_input(kind="assist", customer_id="cus_bob", outputs=calm_outputs()), policy=POLICY
+    )
     page = service.list_records(db, filters=RecordFilters(kind="triage", limit=2, offset=1))
     assert (page.total, [r.audit_id for r in page.records]) == (5, [ids[3], ids[2]])
     assert service.list_records(db, filters=RecordFilters(customer_id="cus_bob")).total == 1
@@ -200,8 +218,9 @@ def test_purge_leaves_a_signed_checkpoint_and_the_rest_verifies(db: Database) ->
     now = datetime.now(UTC)
     with db.session() as session:  # age the first three records
         for seq in (1, 2, 3):
-            session.execute(update(AuditRecordRow).where(AuditRecordRow.seq == seq)
-                            .values(created_at=now - timedelta(days=500)))
+            session.execute(
+                update(AuditRecordRow).where(AuditRecordRow.seq == seq).values(created_at=now - timedelta(days=500))
+            )
     service.add_feedback(db, feedback=FeedbackIn(audit_id=ids[0], outcome="accepted"), key_id="k", policy=POLICY)
     result = service.purge(db, older_than_days=400, signing_key=KEY, now=now)
     assert (result.purged, result.checkpoint_seq) == (3, 3)
