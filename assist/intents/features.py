@@ -68,8 +68,10 @@ class Lexical:
         return cls([v.fit(texts) for v in _vectorizers()])
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        # Each block has unit norm; 1/sqrt(2) gives the pair the unit norm of the embedding.
-        return sparse.hstack([v.transform(texts) for v in self.vectorizers], format="csr") * (0.5**0.5)
+        # Each block has unit norm; 1/sqrt(2) gives the pair the unit norm of the embedding. float32 like the
+        # head's weights: a float64 row would make scipy upcast the whole weight matrix on every prediction.
+        blocks = sparse.hstack([v.transform(texts) for v in self.vectorizers], format="csr") * (0.5**0.5)
+        return blocks.astype(np.float32)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {}
