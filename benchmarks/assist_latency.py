@@ -1,4 +1,4 @@
-"""/v1/assist latency on the demo journey, warm, through a real `assist serve` over HTTP.
+"""/v1/assist and /v1/triage latency, warm, through a real `assist serve` over HTTP.
 
 Usage: .venv/bin/python benchmarks/assist_latency.py [--requests 200] [--data-dir DIR]
 Also reports the cold start: from launching the server on an empty data dir to its first answer.
@@ -7,6 +7,7 @@ Also reports the cold start: from launching the server on an empty data dir to i
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import socket
 import statistics
@@ -23,6 +24,7 @@ import httpx
 
 from assist.demo import DEMO_CUSTOMER, PHONE_MESSAGE, journey
 
+ROOT = Path(__file__).resolve().parent.parent
 AGENT = {"Authorization": "Bearer dev-agent"}
 CHANNEL = {"Authorization": "Bearer dev-channel"}
 
@@ -66,32 +68,51 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def timed(client: httpx.Client, path: str, bodies: list[dict[str, object]], headers: dict[str, str]) -> list[float]:
+    timings = []
+    for body in bodies:
+        started = time.perf_counter()
+        client.post(path, json=body, headers=headers).raise_for_status()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def report(label: str, timings: list[float]) -> str:
+    return (
+        f"{label}, {len(timings)} sequential requests: p50 {statistics.median(timings):.1f} ms, "
+        f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--data-dir", type=Path, default=None, help="default: a new empty directory (cold start)")
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="assist-bench-"))
+    # Distinct customer wordings, so neither the embedder's memo nor any cache answers for the model.
+    with open(ROOT / "knowledge" / "intents" / "test.csv", newline="", encoding="utf-8") as f:
+        messages = [row["text"] for row in csv.DictReader(f)][: 2 * args.requests + 20]
     launched = time.perf_counter()
     with running_server(data_dir) as (url, ready_s), httpx.Client(base_url=url, timeout=30) as client:
         client.post("/v1/events", json={"events": journey(datetime.now(UTC))}, headers=CHANNEL).raise_for_status()
-        body = {"customer": {"phone": DEMO_CUSTOMER["phone"]}, "channel": "phone", "message": PHONE_MESSAGE}
-        client.post("/v1/assist", json=body, headers=AGENT).raise_for_status()
+        demo = {"customer": {"phone": DEMO_CUSTOMER["phone"]}, "channel": "phone", "message": PHONE_MESSAGE}
+        client.post("/v1/assist", json=demo, headers=AGENT).raise_for_status()
         first_answer_s = time.perf_counter() - launched
-        for _ in range(10):  # warm-up
-            client.post("/v1/assist", json=body, headers=AGENT).raise_for_status()
-        timings = []
-        for _ in range(args.requests):
-            started = time.perf_counter()
-            client.post("/v1/assist", json=body, headers=AGENT).raise_for_status()
-            timings.append((time.perf_counter() - started) * 1000)
+        timed(client, "/v1/assist", [{**demo, "message": m} for m in messages[:10]], AGENT)  # warm-up
+        same = timed(client, "/v1/assist", [demo] * args.requests, AGENT)
+        fresh = messages[20 : 20 + args.requests]
+        assist = timed(client, "/v1/assist", [{**demo, "message": m} for m in fresh], AGENT)
+        triage_bodies = [
+            {"customer": {"email": f"bench{i}@example.com"}, "channel": "chat", "message": m}
+            for i, m in enumerate(messages[20 + args.requests :])
+        ]
+        triage = timed(client, "/v1/triage", triage_bodies, CHANNEL)
     print(f"data dir: {data_dir}")
     print(f"server ready after {ready_s:.1f} s; first /v1/assist answer {first_answer_s:.1f} s after launch")
-    print(
-        f"/v1/assist warm, demo journey, {args.requests} sequential requests: "
-        f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
-        f"max {max(timings):.1f} ms"
-    )
+    print(report("/v1/assist, demo journey, the demo's phone message repeated", same))
+    print(report("/v1/assist, demo journey, a new customer wording each time", assist))
+    print(report("/v1/triage, a new customer and wording each time", triage))
 
 
 if __name__ == "__main__":
