@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -14,10 +13,6 @@ from assist.config import PROJECT_ROOT
 from assist.errors import InputError
 from assist.evals.models import RunResult, bounds_text
 from assist.evals.runner import DEFAULT_BASELINE, run, update_baseline
-
-# OpenMP threads that spin while waiting thrash a busy 2-core machine: one query embedding measured 551 ms
-# instead of 43 ms under load. Only effective before torch loads (`assist` sets it first; see docs/evals.md).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 eval_app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 
