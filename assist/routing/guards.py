@@ -64,60 +64,56 @@ def fraud(s: Situation) -> Verdict | None:
     )
 
 
-def vulnerability(s: Situation) -> Verdict | None:
-    if not s.signals.has("vulnerability"):
-        return None
-    detail = _detail(s.signals, "vulnerability")
-    return Verdict(
-        rule="guard.vulnerability_person",
-        reason=f"{detail}: a person from the care team",
-        route="agent",
-        queue=s.policy.guard_queues.care,
-        priority="high",
-        suppress={"self_service": detail},
-    )
+def _person_when(
+    signal: str, *, rule: str, outcome: str, queue: Callable[[Situation], str], priority: Priority
+) -> Callable[[Situation], Verdict | None]:
+    """A guard that sends the customer to a person, and off self-service, whenever `signal` fired."""
+
+    def guard(s: Situation) -> Verdict | None:
+        if not s.signals.has(signal):
+            return None
+        detail = _detail(s.signals, signal)
+        return Verdict(
+            rule=rule,
+            reason=f"{detail}: {outcome}",
+            route="agent",
+            queue=queue(s),
+            priority=priority,
+            suppress={"self_service": detail},
+        )
+
+    guard.__name__ = signal
+    return guard
 
 
-def distress(s: Situation) -> Verdict | None:
-    if not s.signals.has("distress"):
-        return None
-    detail = _detail(s.signals, "distress")
-    return Verdict(
-        rule="guard.distress_person",
-        reason=f"{detail}: a person from the care team",
-        route="agent",
-        queue=s.policy.guard_queues.care,
-        priority="high",
-        suppress={"self_service": detail},
-    )
-
-
-def overdue_promise(s: Situation) -> Verdict | None:
-    if not s.signals.has("overdue_promise"):
-        return None
-    detail = _detail(s.signals, "overdue_promise")
-    return Verdict(
-        rule="guard.overdue_promise_recovery",
-        reason=f"{detail}: priority recovery",
-        route="agent",
-        queue=s.policy.guard_queues.recovery,
-        priority="urgent",
-        suppress={"self_service": detail},
-    )
-
-
-def repeat_contact(s: Situation) -> Verdict | None:
-    if not s.signals.has("repeat_contact"):
-        return None
-    detail = _detail(s.signals, "repeat_contact")
-    return Verdict(
-        rule="guard.repeat_contact_priority",
-        reason=f"{detail}: a person, with priority",
-        route="agent",
-        queue=s.home_queue,
-        priority="high",
-        suppress={"self_service": detail},
-    )
+vulnerability = _person_when(
+    "vulnerability",
+    rule="guard.vulnerability_person",
+    outcome="a person from the care team",
+    queue=lambda s: s.policy.guard_queues.care,
+    priority="high",
+)
+distress = _person_when(
+    "distress",
+    rule="guard.distress_person",
+    outcome="a person from the care team",
+    queue=lambda s: s.policy.guard_queues.care,
+    priority="high",
+)
+overdue_promise = _person_when(
+    "overdue_promise",
+    rule="guard.overdue_promise_recovery",
+    outcome="priority recovery",
+    queue=lambda s: s.policy.guard_queues.recovery,
+    priority="urgent",
+)
+repeat_contact = _person_when(
+    "repeat_contact",
+    rule="guard.repeat_contact_priority",
+    outcome="a person, with priority",
+    queue=lambda s: s.home_queue,
+    priority="high",
+)
 
 
 def stranded(s: Situation) -> Verdict | None:
