@@ -56,7 +56,7 @@ class _Context:
 
 
 def _understand(
-    services: Services, *, request: AssistRequest | TriageRequest, clock: _Stopwatch, as_of: datetime | None
+    *, services: Services, request: AssistRequest | TriageRequest, clock: _Stopwatch, as_of: datetime | None
 ) -> _Context:
     now = as_of or datetime.now(UTC)
     with clock.stage("timeline"):
@@ -92,8 +92,8 @@ def _understand(
 
 
 def _audit(
-    services: Services,
     *,
+    services: Services,
     kind: str,
     request: AssistRequest | TriageRequest,
     caller: Caller,
@@ -144,7 +144,7 @@ def run_assist(
     """`as_of` re-runs a past contact (audit replay): its time, and only the events stored by then."""
     clock = _Stopwatch()
     with clock.stage("total"):
-        context = _understand(services, request=request, clock=clock, as_of=as_of)
+        context = _understand(services=services, request=request, clock=clock, as_of=as_of)
         with clock.stage("handoff"):
             card = build_card(
                 events=context.events,
@@ -178,7 +178,7 @@ def run_assist(
         if card.fallback_reason:
             outputs["llm_fallback_reason"] = card.fallback_reason
     audit_id = _audit(
-        services,
+        services=services,
         kind="assist",
         request=request,
         caller=caller,
@@ -204,7 +204,7 @@ def run_triage(
 ) -> TriageResponse:
     clock = _Stopwatch()
     with clock.stage("total"):
-        context = _understand(services, request=request, clock=clock, as_of=as_of)
+        context = _understand(services=services, request=request, clock=clock, as_of=as_of)
         with clock.stage("route"):
             decision = triage(
                 intent=context.intent,
@@ -225,7 +225,7 @@ def run_triage(
         outputs = TriageResponse.model_validate({"audit_id": "", **body}).model_dump(mode="json", exclude={"audit_id"})
     evidence = {eid for signal in [*context.signals.friction, *context.signals.risk] for eid in signal.evidence}
     audit_id = _audit(
-        services,
+        services=services,
         kind="triage",
         request=request,
         caller=caller,
