@@ -164,16 +164,17 @@ def run_assist(
                 events=context.events,
                 policy=services.policy,
             )
-        body = {
-            "customer_id": context.customer_id,
-            "intent": context.intent,
-            "signals": context.signals,
-            "summary": card.summary.model_dump(mode="json"),
-            "do_not_ask": [item.model_dump(mode="json") for item in card.do_not_ask],
-            "answers": context.answers,
-            "actions": actions,
-        }
-        outputs = AssistResponse.model_validate({"audit_id": "", **body}).model_dump(mode="json", exclude={"audit_id"})
+        response = AssistResponse(
+            audit_id="",
+            customer_id=context.customer_id,
+            intent=context.intent,
+            signals=context.signals,
+            summary=card.summary.model_dump(mode="json"),
+            do_not_ask=[item.model_dump(mode="json") for item in card.do_not_ask],
+            answers=context.answers,
+            actions=actions,
+        )
+        outputs = response.model_dump(mode="json", exclude={"audit_id"})
         outputs["generator"] = card.generator
         if card.fallback_reason:
             outputs["llm_fallback_reason"] = card.fallback_reason
@@ -191,7 +192,7 @@ def run_assist(
         prompt=card.prompt,
         llm_model=card.llm_model,
     )
-    return AssistResponse.model_validate({"audit_id": audit_id, **body})
+    return response.model_copy(update={"audit_id": audit_id})
 
 
 def run_triage(
@@ -213,16 +214,17 @@ def run_triage(
                 policy=services.policy,
                 channel=request.channel,
             )
-        body = {
-            "customer_id": context.customer_id,
-            "intent": context.intent,
-            "signals": context.signals,
-            "route": decision.route,
-            "alternatives": decision.alternatives,
-            "suppressed": decision.suppressed,
-            "answers": context.answers,
-        }
-        outputs = TriageResponse.model_validate({"audit_id": "", **body}).model_dump(mode="json", exclude={"audit_id"})
+        response = TriageResponse(
+            audit_id="",
+            customer_id=context.customer_id,
+            intent=context.intent,
+            signals=context.signals,
+            route=decision.route,
+            alternatives=decision.alternatives,
+            suppressed=decision.suppressed,
+            answers=context.answers,
+        )
+        outputs = response.model_dump(mode="json", exclude={"audit_id"})
     evidence = {eid for signal in [*context.signals.friction, *context.signals.risk] for eid in signal.evidence}
     audit_id = _audit(
         services=services,
@@ -236,4 +238,4 @@ def run_triage(
         cited=sorted(evidence - {"message"}),
         clock=clock,
     )
-    return TriageResponse.model_validate({"audit_id": audit_id, **body})
+    return response.model_copy(update={"audit_id": audit_id})
