@@ -26,6 +26,7 @@ from assist.demo import DEMO_CUSTOMER, PHONE_MESSAGE, journey
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENT = {"Authorization": "Bearer dev-agent"}
+QA = {"Authorization": "Bearer dev-qa"}
 CHANNEL = {"Authorization": "Bearer dev-channel"}
 
 
@@ -68,13 +69,28 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def timed(client: httpx.Client, path: str, bodies: list[dict[str, object]], headers: dict[str, str]) -> list[float]:
-    timings = []
+def timed(
+    client: httpx.Client, path: str, bodies: list[dict[str, object]], headers: dict[str, str]
+) -> tuple[list[float], list[str]]:
+    """Milliseconds per request, and the audit ids of the responses."""
+    timings, audit_ids = [], []
     for body in bodies:
         started = time.perf_counter()
-        client.post(path, json=body, headers=headers).raise_for_status()
+        response = client.post(path, json=body, headers=headers)
         timings.append((time.perf_counter() - started) * 1000)
-    return timings
+        response.raise_for_status()
+        audit_ids.append(response.json()["audit_id"])
+    return timings, audit_ids
+
+
+def stages(client: httpx.Client, audit_ids: list[str]) -> str:
+    """p50 of each pipeline stage, from the `latency_ms` the audit records keep."""
+    by_stage: dict[str, list[float]] = {}
+    for audit_id in audit_ids:
+        record = client.get(f"/v1/audit/records/{audit_id}", headers=QA).raise_for_status().json()
+        for stage, ms in record["latency_ms"].items():
+            by_stage.setdefault(stage, []).append(ms)
+    return ", ".join(f"{stage} {statistics.median(ms):.1f}" for stage, ms in by_stage.items())
 
 
 def report(label: str, timings: list[float]) -> str:
@@ -100,19 +116,22 @@ def main() -> None:
         client.post("/v1/assist", json=demo, headers=AGENT).raise_for_status()
         first_answer_s = time.perf_counter() - launched
         timed(client, "/v1/assist", [{**demo, "message": m} for m in messages[:10]], AGENT)  # warm-up
-        same = timed(client, "/v1/assist", [demo] * args.requests, AGENT)
+        same, _ = timed(client, "/v1/assist", [demo] * args.requests, AGENT)
         fresh = messages[20 : 20 + args.requests]
-        assist = timed(client, "/v1/assist", [{**demo, "message": m} for m in fresh], AGENT)
+        assist, assist_ids = timed(client, "/v1/assist", [{**demo, "message": m} for m in fresh], AGENT)
         triage_bodies = [
             {"customer": {"email": f"bench{i}@example.com"}, "channel": "chat", "message": m}
             for i, m in enumerate(messages[20 + args.requests :])
         ]
-        triage = timed(client, "/v1/triage", triage_bodies, CHANNEL)
+        triage, triage_ids = timed(client, "/v1/triage", triage_bodies, CHANNEL)
+        assist_stages, triage_stages = stages(client, assist_ids), stages(client, triage_ids)
     print(f"data dir: {data_dir}")
     print(f"server ready after {ready_s:.1f} s; first /v1/assist answer {first_answer_s:.1f} s after launch")
     print(report("/v1/assist, demo journey, the demo's phone message repeated", same))
     print(report("/v1/assist, demo journey, a new customer wording each time", assist))
+    print(f"  stages, p50 ms: {assist_stages}")
     print(report("/v1/triage, a new customer and wording each time", triage))
+    print(f"  stages, p50 ms: {triage_stages}")
 
 
 if __name__ == "__main__":

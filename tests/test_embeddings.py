@@ -7,10 +7,12 @@ from assist.embeddings import Embedder
 TEXTS = ["my card has not arrived", "Why was I charged twice for one coffee?", "hi", "x " * 400]
 
 
-def test_short_path_gives_the_librarys_vectors(embedder: Embedder) -> None:
-    assert embedder._short_path, "the packaged model should be mean-pooled and normalised"
+def test_onnx_encoder_gives_the_librarys_vectors(embedder: Embedder) -> None:
     library = embedder._model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
-    assert np.abs(embedder._encode_short(TEXTS) - library).max() < 1e-5
+    # One padded batch of mixed lengths (one past the 256-token limit), then each text alone.
+    assert np.abs(embedder._run(TEXTS, batch_size=64, show_progress=False) - library).max() < 1e-5
+    alone = np.stack([embedder._run([text], batch_size=1, show_progress=False)[0] for text in TEXTS])
+    assert np.abs(alone - library).max() < 1e-5
 
 
 def test_each_text_is_encoded_once_and_order_is_kept(embedder: Embedder) -> None:

@@ -64,6 +64,8 @@ class LiveIndex:
                 by_intent[intent].append(i)
         self.by_intent = {intent: np.array(positions) for intent, positions in by_intent.items()}
         self.threshold = -1.0
+        # Chroma passage id -> position of its article, so a nearest-neighbour query needs no metadata.
+        self.passage_owner: dict[str, int] = {}
         self._size = n
 
     def __len__(self) -> int:

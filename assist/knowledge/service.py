@@ -149,9 +149,8 @@ class KnowledgeBase:
         self._phrasings = Chroma(
             collection_name=PHRASINGS, embedding_function=embedder, client=client, collection_configuration=_COSINE
         )
-        self._live = Chroma(
-            collection_name=LIVE, embedding_function=embedder, client=client, collection_configuration=_COSINE
-        )
+        # Created the way the other two are (cosine space); searched through the raw collection below.
+        Chroma(collection_name=LIVE, embedding_function=embedder, client=client, collection_configuration=_COSINE)
         # Raw collections for metadata-only updates and bulk reads, which LangChain does not expose.
         self._passage_rows = client.get_collection(PASSAGES)
         # Chroma refuses larger writes (5,461 records embedded; the server says its own).
@@ -254,6 +253,7 @@ class KnowledgeBase:
         vectors = np.asarray(phr["embeddings"], dtype=np.float32) if phr["ids"] else np.zeros((0, 384), np.float32)
         phrasings = Phrasings(intents=[m["intent"] for m in phr["metadatas"] or []], vectors=vectors)
         index = LiveIndex(sorted(articles.values(), key=lambda a: a.id), phrasings)
+        index.passage_owner = {pid: index.position[m["article_id"]] for pid, m in zip(live["ids"], metas, strict=True)}
         embeddings = live["embeddings"]
         passage_vectors = np.asarray(embeddings, dtype=np.float32) if metas else np.zeros((0, 384), np.float32)
         index.threshold = derive_threshold(
@@ -330,24 +330,32 @@ class KnowledgeBase:
         mostly for other channels or dates) is Chroma asked again with them as a filter.
         """
         k = min(CANDIDATES, 2 * len(index))
-        hits = self._live.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k)
-        positions = [index.position.get(doc.metadata["article_id"]) for doc, _ in hits]
-        if 2 * sum(p is not None and bool(eligible[p]) for p in positions) < len(hits):
+        positions, distances = self._nearest(vector, index, k=k)
+        if 2 * sum(p is not None and bool(eligible[p]) for p in positions) < len(positions):
             t = today.toordinal()
             clauses: list[Any] = [{"from_day": {"$lte": t}}, {"until_day": {"$gte": t}}]
             if channel is not None:
                 clauses.append({f"ch_{channel}": True})
-            hits = self._live.similarity_search_by_vector_with_relevance_scores(
-                vector.tolist(),
-                k=k,
-                filter={"$and": clauses},  # type: ignore[dict-item]
-            )
-            positions = [index.position.get(doc.metadata["article_id"]) for doc, _ in hits]
+            positions, distances = self._nearest(vector, index, k=k, where={"$and": clauses})
         scores = np.full(len(index), -1.0, dtype=np.float32)
-        for position, (_, distance) in zip(positions, hits, strict=True):
+        for position, distance in zip(positions, distances, strict=True):
             if position is not None:
                 scores[position] = max(scores[position], 1.0 - distance)
         return scores
+
+    def _nearest(
+        self, vector: np.ndarray, index: LiveIndex, *, k: int, where: dict[str, Any] | None = None
+    ) -> tuple[list[int | None], list[float]]:
+        """Article positions and cosine distances of the nearest live passages. Only distances are fetched:
+        the index maps passage ids to articles, and reading metadata back costs Chroma 2-3 ms a query."""
+        found = self._live_rows.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where=where,
+            include=["distances"],  # type: ignore[list-item]
+        )
+        distances = found["distances"][0] if found["distances"] else []
+        return [index.passage_owner.get(pid) for pid in found["ids"][0]], [float(d) for d in distances]
 
     @staticmethod
     def _answer(article: ArticleFile, score: float, channel: str | None) -> Answer:
