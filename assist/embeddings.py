@@ -53,12 +53,12 @@ def _onnx_session(transformer: Any) -> Any:
     graph = io.BytesIO()
     axes = {"batch": 0, "tokens": 1}
     with warnings.catch_warnings():
-        # The TorchScript exporter is deprecated upstream but needs no extra packages and is exact here.
+        # The TorchScript exporter is deprecated upstream, but unlike its successor it needs no onnxscript.
         warnings.simplefilter("ignore")
         torch.onnx.export(
             _Encoder().eval(),
             (sample, sample, torch.zeros_like(sample)),
-            graph,
+            graph,  # type: ignore[arg-type]  # a file-like object is documented and works
             input_names=list(INPUTS),
             output_names=["tokens"],
             dynamic_axes={name: {i: axis for axis, i in axes.items()} for name in [*INPUTS, "tokens"]},
