@@ -6,12 +6,14 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response, status
+from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assist import __version__
 from assist.config import Settings, get_settings
@@ -45,7 +47,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app = FastAPI(title="assist", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.services = services
     app.state.startup_error = None
-    app.dependency_overrides[get_settings] = lambda: settings
+
+    async def current_settings() -> Settings:
+        return settings
+
+    app.dependency_overrides[get_settings] = current_settings
     _install_middleware(app)
     _install_error_handlers(app)
     _include_routers(app)
@@ -83,34 +89,54 @@ def _include_routers(app: FastAPI) -> None:
 
 
 def _install_middleware(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request_id = request_id[:64]
+    app.add_middleware(RequestContext)
+
+
+class RequestContext:
+    """Request ids, the body size limit and one log line per request. Plain ASGI rather than
+    `@app.middleware("http")`, which streams every response through an extra task and queue."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = (headers.get("x-request-id") or uuid.uuid4().hex)[:64]
+        scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
-        request.state.request_id = request_id
         started = time.perf_counter()
+        status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                MutableHeaders(scope=message).append("x-request-id", request_id)
+            await send(message)
+
         try:
-            length = request.headers.get("content-length")
+            length = headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-                response: Response = JSONResponse(
+                response = JSONResponse(
                     {"detail": [{"loc": ["body"], "msg": f"request body over {MAX_BODY_BYTES} bytes"}]},
                     status_code=status.HTTP_413_CONTENT_TOO_LARGE,
                 )
+                await response(scope, receive, send_with_id)
             else:
-                response = await call_next(request)
-            response.headers["x-request-id"] = request_id
+                await self.app(scope, receive, send_with_id)
+        finally:
             logger.info(
                 "request",
                 extra=log_fields(
-                    method=request.method,
-                    path=request.url.path,
-                    status=response.status_code,
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status_code,
                     ms=round((time.perf_counter() - started) * 1000, 1),
                 ),
             )
-            return response
-        finally:
             request_id_var.reset(token)
 
 

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import json
+import logging
+
 from fastapi.testclient import TestClient
 
+from assist.logs import JsonFormatter
 from tests.conftest import auth
 
 
@@ -34,3 +38,23 @@ def test_openapi_documents_the_contract_with_examples(client: TestClient) -> Non
     for path in ("/v1/events", "/v1/assist", "/v1/triage", "/v1/knowledge/search", "/v1/feedback", "/v1/audit/verify"):
         assert path in spec["paths"], path
     assert spec["components"]["schemas"]["EventIn"]["examples"]
+
+
+def test_request_id_reaches_the_log_line_and_the_audit_record(client: TestClient) -> None:
+    lines: list[dict[str, object]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(json.loads(JsonFormatter().format(record)))
+
+    handler = Collect()
+    logging.getLogger("assist.http").addHandler(handler)
+    try:
+        body = {"customer": {"email": "rid@example.com"}, "channel": "chat", "message": "my card is lost"}
+        response = client.post("/v1/triage", json=body, headers={**auth("channel"), "x-request-id": "req-42"})
+    finally:
+        logging.getLogger("assist.http").removeHandler(handler)
+    assert response.status_code == 200 and response.headers["x-request-id"] == "req-42"
+    assert {"request_id": "req-42", "path": "/v1/triage", "status": 200}.items() <= lines[-1].items()
+    record = client.get(f"/v1/audit/records/{response.json()['audit_id']}", headers=auth("qa")).json()
+    assert record["request_id"] == "req-42"

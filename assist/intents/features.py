@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -67,11 +69,18 @@ class Lexical:
     def fit(cls, texts: list[str]) -> Lexical:
         return cls([v.fit(texts) for v in _vectorizers()])
 
+    @cached_property
+    def _analyzers(self) -> list[Callable[[str], list[str]]]:
+        return [v.build_analyzer() for v in self.vectorizers]
+
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         # Each block has unit norm; 1/sqrt(2) gives the pair the unit norm of the embedding. float32 like the
         # head's weights: a float64 row would make scipy upcast the whole weight matrix on every prediction.
-        blocks = sparse.hstack([v.transform(texts) for v in self.vectorizers], format="csr") * (0.5**0.5)
-        return blocks.astype(np.float32)
+        blocks = [
+            _tfidf(texts, analyze=analyze, vocabulary=v.vocabulary_, idf=v.idf_)
+            for analyze, v in zip(self._analyzers, self.vectorizers, strict=True)
+        ]
+        return (sparse.hstack(blocks, format="csr") * (0.5**0.5)).astype(np.float32)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {}
@@ -89,6 +98,27 @@ class Lexical:
         for name, v in zip(("word", "char"), vectorizers, strict=True):
             v.idf_ = arrays[f"{name}_idf"]
         return cls(vectorizers)
+
+
+def _tfidf(
+    texts: list[str], *, analyze: Callable[[str], list[str]], vocabulary: dict[str, int], idf: np.ndarray
+) -> sparse.csr_matrix:
+    """What `TfidfVectorizer.transform` computes here (sublinear tf, idf, l2 norm), without its per-call
+    checks: 0.3 ms instead of 1.8 ms for one message on the triage path. Tests hold the two equal."""
+    indptr, indices, counts = [0], [], []
+    for text in texts:
+        row = Counter(j for j in map(vocabulary.get, analyze(text)) if j is not None)
+        indices.extend(row.keys())
+        counts.extend(row.values())
+        indptr.append(len(indices))
+    columns = np.asarray(indices, dtype=np.int64)
+    values = (np.log(np.asarray(counts, dtype=np.float64)) + 1.0) * idf[columns]
+    squares = np.zeros(len(texts))
+    rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
+    np.add.at(squares, rows, values**2)
+    norms = np.sqrt(squares)
+    values /= np.where(norms > 0, norms, 1.0)[rows]
+    return sparse.csr_matrix((values, columns, np.asarray(indptr)), shape=(len(texts), len(idf)))
 
 
 def combine(embeddings: np.ndarray, lexical: sparse.csr_matrix) -> sparse.csr_matrix:
