@@ -105,7 +105,9 @@ def _tfidf(
 ) -> sparse.csr_matrix:
     """What `TfidfVectorizer.transform` computes here (sublinear tf, idf, l2 norm), without its per-call
     checks: 0.3 ms instead of 1.8 ms for one message on the triage path. Tests hold the two equal."""
-    indptr, indices, counts = [0], list[int](), list[int]()
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    counts: list[int] = []
     for text in texts:
         row = Counter(j for j in map(vocabulary.get, analyze(text)) if j is not None)
         indices.extend(row.keys())
