@@ -4,9 +4,7 @@
 
 Trains the sample model in DIR if it has none. Each message is new to the process (BANKING77 test
 texts), so the embedder's query cache never answers. The machine's load
-average is printed with the figures: on a shared machine it explains most of the spread. With
-`--threads 1` one message runs on one core: on a busy 2-core machine two torch threads wait on each
-other and a single message takes several times longer (docs/intents.md).
+average is printed with the figures: on a shared machine it explains most of the spread.
 """
 
 from __future__ import annotations
@@ -18,9 +16,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from assist.config import PROJECT_ROOT, Settings
+from assist.embeddings import get_embedder
 from assist.intents.data import read_labelled_csv
 from assist.intents.service import ensure_active_model
 
@@ -29,10 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / ".bench-data" / "intents")
     parser.add_argument("--n", type=int, default=500)
-    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
     model = ensure_active_model(settings=Settings(data_dir=args.data_dir))
     texts = read_labelled_csv(PROJECT_ROOT / "knowledge" / "intents" / "test.csv", for_training=False).texts[: args.n]
     for text in ["warm up the model", "and the tokenizer"]:
@@ -53,7 +48,7 @@ def main() -> None:
                 "p99_ms": round(float(np.percentile(ms, 99)), 2),
                 "load_average_1m": os.getloadavg()[0],
                 "cpus": os.cpu_count(),
-                "torch_threads": torch.get_num_threads(),
+                "encoder_threads": get_embedder()._session.get_session_options().intra_op_num_threads,
             },
             indent=2,
         )
