@@ -6,10 +6,8 @@
   validation rows are to their nearest training example. 1% of known requests is the price of this check.
 - Near out of scope (an unknown need of the same domain): whole intents are held out in turn (5 groups),
   the head is refitted without them, and their rows play the unknown requests a deployed model will meet
-  (rows labelled out_of_scope join them). The scope score is the calibrated top probability plus a weight
-  times the similarity to the nearest training example (an unknown need is often confidently given a
-  neighbouring intent, yet worded unlike any known example). The weight and the threshold maximise
-  in-scope accuracy + out-of-scope recall on these rows, but refuse no more known requests than the
+  (rows labelled out_of_scope join them). The threshold on the calibrated top probability maximises
+  in-scope accuracy + out-of-scope recall on these rows, but refuses no more known requests than the
   model gets wrong anyway: intents of one domain are near neighbours, and without that bound they would
   push the threshold up until most known requests are refused.
 - Low confidence: an in-scope prediction whose calibrated confidence is under 1/2 is more likely wrong
@@ -35,9 +33,6 @@ SEED = 0
 FOLD_MAX_ITER = 40
 # Weights of the lexical head's score, tried on the validation split.
 MIXES = (0.5, 1.0, 2.0, 4.0)
-# Weights of nearest-example similarity in the scope score, tried on the held-out intents; 0 is the top
-# probability alone.
-SIMILARITY_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
 
 
 @dataclass(frozen=True)
@@ -70,8 +65,7 @@ def decide(labels: list[str], logits: np.ndarray, similarity: np.ndarray, thresh
         in_scope[:, oos_column] = -1.0
     best = in_scope.argmax(axis=1)
     confidence = probs[np.arange(len(best)), best]
-    scope = confidence + thresholds.similarity_weight * similarity
-    out_of_scope = (scope < thresholds.out_of_scope) | (similarity < thresholds.similarity)
+    out_of_scope = (confidence < thresholds.out_of_scope) | (similarity < thresholds.similarity)
     if oos_column is not None:
         out_of_scope |= probs[:, oos_column] > confidence
     return Decision(best=best, confidence=confidence, out_of_scope=out_of_scope, probs=probs)
@@ -115,11 +109,10 @@ def calibrate_and_fit(features: Features, labels: list[str]) -> Calibrated:
         if len(in_scope_val)
         else 0.0
     )
-    threshold, weight = _out_of_scope_threshold(features, y, names, train_rows, val_rows, val_heads, temperature)
+    threshold = _out_of_scope_threshold(features, y, names, train_rows, val_rows, val_heads, temperature)
     heads = fit_heads(features, y, labels=names, mix=val_heads.mix, init=val_heads.semantic, max_iter=MAX_ITER)
     thresholds = Thresholds(
         out_of_scope=threshold,
-        similarity_weight=weight,
         similarity=similarity,
         low_confidence=LOW_CONFIDENCE,
         temperature=temperature,
@@ -155,22 +148,19 @@ def _out_of_scope_threshold(
     val_rows: np.ndarray,
     val_heads: Heads,
     temperature: float,
-) -> tuple[float, float]:
-    """The scope-score threshold and the similarity weight."""
+) -> float:
     oos = _index(names, OUT_OF_SCOPE)
     intents = [i for i in range(len(names)) if i != oos]
     # Every fold must keep at least two known intents.
     if len(intents) < 3 or len(val_rows) == 0:
-        return 0.0, 0.0
+        return 0.0
     only_probability = Thresholds(
         out_of_scope=0.0, similarity=-1.0, low_confidence=0.0, temperature=temperature, mix=val_heads.mix
     )
     order = np.random.default_rng(SEED).permutation(intents)
     in_conf: list[np.ndarray] = []
-    in_sim: list[np.ndarray] = []
     in_correct: list[np.ndarray] = []
     oos_conf: list[np.ndarray] = []
-    oos_sim: list[np.ndarray] = []
     for held_out in np.array_split(order, min(HELD_OUT_GROUPS, len(intents))):
         kept = [i for i in range(len(names)) if i not in set(held_out)]
         remap = {old: new for new, old in enumerate(kept)}
@@ -185,47 +175,32 @@ def _out_of_scope_threshold(
         )
         known = val_rows[np.isin(y[val_rows], kept) & (y[val_rows] != oos)]
         unknown = np.concatenate([np.flatnonzero(np.isin(y, held_out)), val_rows[y[val_rows] == oos]])
-        # Similarity to the examples this fold's model knows, as a deployed model compares to all of its own.
-        anchors = features.embeddings[fold_train]
-        for rows, conf, sim, correct in ((known, in_conf, in_sim, in_correct), (unknown, oos_conf, oos_sim, None)):
+        for rows, conf, correct in ((known, in_conf, in_correct), (unknown, oos_conf, None)):
             part = features.rows(rows)
             d = decide(heads.labels, heads.logits(part.embeddings, part.lexical), np.ones(len(rows)), only_probability)
-            conf.append(np.where(d.out_of_scope, -np.inf, d.confidence))
-            sim.append(nearest_similarity(part.embeddings, anchors))
+            conf.append(np.where(d.out_of_scope, -1.0, d.confidence))
             if correct is not None:
                 correct.append(np.array([kept[i] for i in d.best]) == y[rows])
-    known_conf, known_sim, unknown_conf, unknown_sim = map(np.concatenate, (in_conf, in_sim, oos_conf, oos_sim))
-    correct_rows = np.concatenate(in_correct)
-    # The first weight wins ties: the top probability alone unless similarity adds something.
-    (_objective, threshold), weight = max(
-        (
-            (_best_threshold(known_conf + w * known_sim, correct_rows, unknown_conf + w * unknown_sim), w)
-            for w in SIMILARITY_WEIGHTS
-        ),
-        key=lambda found: found[0][0],
-    )
-    return threshold, weight
+    return _best_threshold(np.concatenate(in_conf), np.concatenate(in_correct), np.concatenate(oos_conf))
 
 
-def _best_threshold(in_score: np.ndarray, in_correct: np.ndarray, oos_score: np.ndarray) -> tuple[float, float]:
-    """The cut that maximises in-scope accuracy + out-of-scope recall, refusing at most as many known rows
-    as are wrong; returns (that sum, the cut). A score of -inf marks a row the out_of_scope class claimed."""
-    n_in, n_oos = len(in_score), len(oos_score)
-    accepted = np.isfinite(in_score)
+def _best_threshold(in_conf: np.ndarray, in_correct: np.ndarray, oos_conf: np.ndarray) -> float:
+    """Maximise in-scope accuracy + out-of-scope recall, refusing at most as many known rows as are wrong.
+
+    A confidence of -1 marks a row that the out_of_scope class already claimed.
+    """
+    n_in, n_oos = len(in_conf), len(oos_conf)
+    accepted = in_conf >= 0.0
     budget = n_in - int(np.sum(in_correct & accepted))  # rows, not a share: no rounding at the bound
-    # Cut half-way between neighbouring scores, never at one: the rows seen here are a sample. The lowest
-    # score refuses nothing.
-    scores = np.unique(np.concatenate([in_score[accepted], oos_score[np.isfinite(oos_score)]]))
-    if not len(scores):
-        return 0.0, 0.0
-    candidates = np.concatenate([scores[:1], (scores[:-1] + scores[1:]) / 2])
+    # Cut half-way between neighbouring scores, never at one: the rows seen here are a sample.
+    scores = np.unique(np.concatenate([in_conf[accepted], oos_conf[oos_conf >= 0.0], [0.0]]))
+    candidates = np.concatenate([[0.0], (scores[:-1] + scores[1:]) / 2])
 
     def below(values: np.ndarray, t: np.ndarray | float) -> np.ndarray:
         return np.searchsorted(np.sort(values), t, side="left")
 
-    refused = below(in_score, candidates) - int(np.sum(~accepted))
-    correct_kept = (in_correct.sum() - below(in_score[in_correct], candidates)) / n_in
-    caught = below(oos_score, candidates) / max(n_oos, 1)
-    objective = np.where(refused <= budget, correct_kept + caught, -1.0)
-    best = int(np.argmax(objective))
-    return float(objective[best]), float(candidates[best])
+    refused = below(in_conf, candidates) - below(in_conf, 0.0)
+    correct_kept = (in_correct.sum() - below(in_conf[in_correct], candidates)) / n_in
+    caught = below(oos_conf, candidates) / max(n_oos, 1)
+    score = np.where(refused <= budget, correct_kept + caught, -1.0)
+    return float(candidates[int(np.argmax(score))])

@@ -54,10 +54,7 @@ class EvalReport(BaseModel):
 class Thresholds(BaseModel):
     """Set automatically from the training data when the model is trained (see docs/intents.md)."""
 
-    # A message is out of scope when its scope score, confidence + similarity_weight x its cosine similarity to
-    # the nearest training example, is below `out_of_scope`. Models trained before the weight existed have 0.
-    out_of_scope: float
-    similarity_weight: float = 0.0
+    out_of_scope: float  # a message whose best known intent is less likely than this is out of scope
     similarity: float  # so is one whose cosine similarity to every training example is below this
     low_confidence: float  # an in-scope prediction whose confidence falls below this is low confidence
     temperature: float  # divides the logits so that confidence is calibrated
