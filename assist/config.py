@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=2.0, gt=0)
     llm_max_retries: int = Field(default=1, ge=0)
+    # The most one request may spend on the LLM, retries included: an agent is waiting with a customer.
+    llm_deadline_s: float = Field(default=3.0, gt=0)
 
     api_keys: str = DEFAULT_API_KEYS
     # Signs exported chain heads, purge checkpoints and review-page sessions; set your own in production.

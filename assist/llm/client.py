@@ -1,8 +1,11 @@
 """The optional chat model behind an OpenAI-compatible endpoint, guarded so it can never fail a request.
 
-Each call has a timeout (settings.llm_timeout_s) and retries (settings.llm_max_retries, done by the openai
-client with backoff). A circuit breaker stops calling an endpoint that keeps failing, so a dead LLM costs
-one fast "circuit open" instead of a timeout on every request, and probes it again after a cool-down.
+Each attempt has a timeout (settings.llm_timeout_s); failures that may pass (timeouts, lost connections,
+429 and 5xx) are retried up to settings.llm_max_retries times after a short pause, but never past
+settings.llm_deadline_s from the first attempt: a slow endpoint costs a request at most the deadline, a
+fast failure still gets its retry. A circuit breaker stops calling an endpoint that keeps failing, so a
+dead LLM costs one fast "circuit open" instead of a timeout on every request, and probes it again after
+a cool-down.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from pydantic import SecretStr
 
 from assist.config import Settings
 from assist.prompts.registry import ModelParams
+
+RETRY_PAUSE_S = 0.2
+# An attempt with less time than this left is not started: it could not finish.
+MIN_ATTEMPT_S = 0.1
 
 
 class LLMError(RuntimeError):
@@ -70,10 +77,22 @@ class LLMReply:
 class LLM:
     """A configured chat model; `model_id` is what audit records name."""
 
-    def __init__(self, chat: ChatOpenAI, *, model_id: str, breaker: CircuitBreaker) -> None:
+    def __init__(
+        self,
+        chat: ChatOpenAI,
+        *,
+        model_id: str,
+        breaker: CircuitBreaker,
+        timeout_s: float,
+        max_retries: int,
+        deadline_s: float,
+    ) -> None:
         self.chat = chat
         self.model_id = model_id
         self.breaker = breaker
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.deadline_s = deadline_s
 
     def complete(self, messages: list[dict[str, str]], *, params: ModelParams) -> LLMReply:
         """The model's answer to `messages`; raises LLMError (never anything else) when there is none."""
@@ -84,14 +103,33 @@ class LLM:
             options["top_p"] = params.top_p
         if params.response_format == "json_object":
             options["response_format"] = {"type": "json_object"}
-        try:
-            reply = self.chat.invoke(messages, **options)
-        except Exception as exc:  # any transport, HTTP or parsing failure of the endpoint is the same to callers
-            self.breaker.record(ok=False)
-            raise LLMError(_reason(exc)) from exc
+        deadline = time.monotonic() + self.deadline_s
+        attempt = 0
+        while True:
+            try:
+                timeout = min(self.timeout_s, deadline - time.monotonic())
+                reply = self.chat.invoke(messages, timeout=timeout, **options)
+                break
+            except Exception as exc:  # any transport, HTTP or parsing failure of the endpoint is the same to callers
+                pause = RETRY_PAUSE_S * 2**attempt
+                if (
+                    attempt >= self.max_retries
+                    or not _retryable(exc)
+                    or (deadline - time.monotonic() < pause + MIN_ATTEMPT_S)
+                ):
+                    self.breaker.record(ok=False)
+                    raise LLMError(_reason(exc)) from exc
+                attempt += 1
+                time.sleep(pause)
         self.breaker.record(ok=True)
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
         return LLMReply(text=text, model=str(reply.response_metadata.get("model_name") or self.model_id))
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code == 429 or exc.status_code >= 500
+    return isinstance(exc, openai.APIConnectionError)  # timeouts included
 
 
 def _reason(exc: Exception) -> str:
@@ -115,6 +153,13 @@ def build_llm(settings: Settings, *, breaker: CircuitBreaker | None = None) -> L
         # Local servers (vLLM, llama.cpp) accept any key; the openai client insists on one.
         api_key=SecretStr(settings.llm_api_key or "unused"),
         timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_max_retries,
+        max_retries=0,  # retried by LLM.complete, which keeps to the deadline
     )
-    return LLM(chat, model_id=settings.llm_model, breaker=breaker or CircuitBreaker())
+    return LLM(
+        chat,
+        model_id=settings.llm_model,
+        breaker=breaker or CircuitBreaker(),
+        timeout_s=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        deadline_s=settings.llm_deadline_s,
+    )

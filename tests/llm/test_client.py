@@ -95,3 +95,31 @@ def test_the_circuit_opens_after_repeated_failures_and_probes_after_cooldown(
     openai_server.default = Reply(content="back")
     assert llm.complete(MESSAGES, params=JSON).text == "back"
     assert not breaker.is_open
+
+
+def test_a_slow_endpoint_costs_at_most_the_deadline(llm_settings: Settings, openai_server: OpenAIServer) -> None:
+    openai_server.default = Reply(content="late", delay_s=3.0)
+    settings = llm_settings.model_copy(update={"llm_timeout_s": 1.0, "llm_max_retries": 3, "llm_deadline_s": 1.5})
+    llm = build_llm(settings)
+    assert llm is not None
+
+    started = time.monotonic()
+    with pytest.raises(LLMError, match="timed out"):
+        llm.complete(MESSAGES, params=JSON)
+    # Without the deadline: four attempts of 1 s plus pauses.
+    assert time.monotonic() - started < 1.5 + 0.3
+    assert len(openai_server.requests) <= 2
+
+
+def test_only_failures_that_may_pass_are_retried(llm_settings: Settings, openai_server: OpenAIServer) -> None:
+    llm = build_llm(llm_settings.model_copy(update={"llm_max_retries": 2}))
+    assert llm is not None
+    openai_server.enqueue(Reply(status=429))
+    openai_server.default = Reply(content="fine")
+    assert llm.complete(MESSAGES, params=JSON).text == "fine"
+    assert len(openai_server.requests) == 2
+
+    openai_server.enqueue(Reply(status=400))
+    with pytest.raises(LLMError, match="HTTP 400"):
+        llm.complete(MESSAGES, params=JSON)
+    assert len(openai_server.requests) == 3  # a bad request stays bad: asked once
