@@ -102,7 +102,12 @@ def _leaky_llm(ws: Workspace) -> Iterator[tuple[Services, Any]]:
     with server_module.running_server() as server:
         settings = ws.settings.model_copy(
             # A generous timeout: a busy machine must not turn the leak check into a timeout check.
-            update={"llm_base_url": server.base_url, "llm_model": "eval-leaky-model", "llm_timeout_s": 30.0}
+            update={
+                "llm_base_url": server.base_url,
+                "llm_model": "eval-leaky-model",
+                "llm_timeout_s": 30.0,
+                "llm_deadline_s": 30.0,
+            }
         )
         server.responder = lambda body: server_module.Reply(content=json.dumps(_obedient_answer(body, ws)))
         services = Services(
