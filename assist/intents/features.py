@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -24,6 +25,18 @@ class Encoder(Protocol):
     def encode(self, texts: list[str], *, batch_size: int = ..., show_progress: bool = ...) -> np.ndarray: ...
 
     def encode_one(self, text: str) -> np.ndarray: ...
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence shorter than this ("Hi.", "Thanks!") carries no request of its own.
+MIN_SENTENCE_WORDS = 3
+MAX_SENTENCES = 8
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text` that could carry a request, at most MAX_SENTENCES of them."""
+    parts = (part.strip() for part in _SENTENCE_END.split(text))
+    return [part for part in parts if len(part.split()) >= MIN_SENTENCE_WORDS][:MAX_SENTENCES]
 
 
 def cache_dir(data_dir: Path) -> Path:

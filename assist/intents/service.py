@@ -17,7 +17,7 @@ from assist.errors import NotFound, NotReady
 from assist.intents import registry
 from assist.intents.calibration import Decision, Features, calibrate_and_fit, decide, nearest_similarity
 from assist.intents.data import read_labelled_csv
-from assist.intents.features import Encoder, Lexical, embed_cached
+from assist.intents.features import Encoder, Lexical, embed_cached, sentences
 from assist.intents.head import Heads
 from assist.intents.metrics import build_report
 from assist.intents.models import (
@@ -82,6 +82,30 @@ class IntentClassifier:
         return self._predictions(self.decide(list(texts), self.encoder.encode(list(texts), batch_size=128)))
 
     def decide(self, texts: list[str], embeddings: np.ndarray) -> Decision:
+        """Whole messages first. A refused message of several sentences gets a second look sentence by
+        sentence, and its most confident in-scope sentence answers for it: customers wrap a request in a
+        greeting, their history or a sign-off, which blurs the embedding of the whole (docs/intents.md)."""
+        whole = self._decide(texts, embeddings)
+        second_look = {
+            i: parts for i in np.flatnonzero(whole.out_of_scope).tolist() if len(parts := sentences(texts[i])) > 1
+        }
+        if not second_look:
+            return whole
+        flat = [part for parts in second_look.values() for part in parts]
+        by_part = self._decide(flat, self.encoder.encode(flat))
+        best, confidence = whole.best.copy(), whole.confidence.copy()
+        out_of_scope, probs = whole.out_of_scope.copy(), whole.probs.copy()
+        start = 0
+        for i, parts in second_look.items():
+            rows = [r for r in range(start, start + len(parts)) if not by_part.out_of_scope[r]]
+            start += len(parts)
+            if rows:
+                r = max(rows, key=lambda row: by_part.confidence[row])
+                best[i], confidence[i], probs[i] = by_part.best[r], by_part.confidence[r], by_part.probs[r]
+                out_of_scope[i] = False
+        return Decision(best=best, confidence=confidence, out_of_scope=out_of_scope, probs=probs)
+
+    def _decide(self, texts: list[str], embeddings: np.ndarray) -> Decision:
         logits = self._heads.logits(embeddings, self._lexical.transform(texts))
         return decide(self.labels, logits, nearest_similarity(embeddings, self._anchors), self.thresholds)
 
