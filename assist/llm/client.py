@@ -10,6 +10,7 @@ a cool-down.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from dataclasses import dataclass
@@ -104,22 +105,16 @@ class LLM:
         if params.response_format == "json_object":
             options["response_format"] = {"type": "json_object"}
         deadline = time.monotonic() + self.deadline_s
-        attempt = 0
-        while True:
+        for attempt in itertools.count():
             try:
-                timeout = min(self.timeout_s, deadline - time.monotonic())
-                reply = self.chat.invoke(messages, timeout=timeout, **options)
+                reply = self.chat.invoke(messages, timeout=min(self.timeout_s, deadline - time.monotonic()), **options)
                 break
             except Exception as exc:  # any transport, HTTP or parsing failure of the endpoint is the same to callers
                 pause = RETRY_PAUSE_S * 2**attempt
-                if (
-                    attempt >= self.max_retries
-                    or not _retryable(exc)
-                    or (deadline - time.monotonic() < pause + MIN_ATTEMPT_S)
-                ):
+                last = attempt >= self.max_retries or deadline - time.monotonic() < pause + MIN_ATTEMPT_S
+                if last or not _retryable(exc):
                     self.breaker.record(ok=False)
                     raise LLMError(_reason(exc)) from exc
-                attempt += 1
                 time.sleep(pause)
         self.breaker.record(ok=True)
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
@@ -152,8 +147,8 @@ def build_llm(settings: Settings, *, breaker: CircuitBreaker | None = None) -> L
         base_url=settings.llm_base_url,
         # Local servers (vLLM, llama.cpp) accept any key; the openai client insists on one.
         api_key=SecretStr(settings.llm_api_key or "unused"),
-        timeout=settings.llm_timeout_s,
-        max_retries=0,  # retried by LLM.complete, which keeps to the deadline
+        # Timeouts and retries are LLM.complete's: each call gets what is left of the request's deadline.
+        max_retries=0,
     )
     return LLM(
         chat,
