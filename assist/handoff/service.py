@@ -10,8 +10,9 @@ import logging
 from datetime import datetime
 
 from assist.handoff.llm import LLMUnusable, llm_card_parts
-from assist.handoff.local import assemble, build_local_card
+from assist.handoff.local import build_local_card
 from assist.handoff.models import HandoffResult
+from assist.handoff.render import assemble
 from assist.intents.models import IntentPrediction
 from assist.llm.client import LLM
 from assist.prompts.registry import PromptRegistry
