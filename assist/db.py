@@ -48,13 +48,30 @@ class Database:
     def create_all(self) -> None:
         # Import the table modules so their classes register on Base.metadata.
         from assist import tables  # noqa: F401
+        from assist.timeline.migrations import upgrade
 
         Base.metadata.create_all(self.engine)
+        upgrade(self)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         with self._sessions() as session:
             try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A unit of work that decides what to write from what it reads. On SQLite it takes the database's
+        write lock before the first read (BEGIN IMMEDIATE), so no writer in any thread or process slips in
+        between; PostgreSQL callers lock what they read (assist/timeline/locks.py)."""
+        with self._sessions() as session:
+            try:
+                if self.is_sqlite:
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
                 session.commit()
             except BaseException:

@@ -23,15 +23,6 @@ PROMPT_ID = "handoff_card"
 logger = logging.getLogger("assist.handoff")
 
 
-def consent_allows_llm(events: list[TimelineEvent]) -> bool:
-    """False when the latest event that states consent to AI processing withdraws it; True when none does."""
-    for event in sorted(events, key=lambda e: e.occurred_at, reverse=True):
-        consent = event.data.get("consent")
-        if isinstance(consent, dict) and "ai_processing" in consent:
-            return consent["ai_processing"] is not False
-    return True
-
-
 def build_card(
     *,
     events: list[TimelineEvent],
@@ -42,7 +33,9 @@ def build_card(
     now: datetime,
     llm: LLM | None,
     prompts: PromptRegistry,
+    llm_allowed: bool = True,
 ) -> HandoffResult:
+    """`llm_allowed` is the customer's consent state as the store keeps it (assist/timeline/consent.py)."""
     prompt = prompts.get(PROMPT_ID)
     card, do_not_ask, relevant = build_local_card(
         events=events, message=message, channel=channel, intent=intent, signals=signals, now=now
@@ -50,7 +43,7 @@ def build_card(
     local = HandoffResult(summary=card, do_not_ask=do_not_ask, generator="local", prompt=prompt.ref)
     if llm is None:
         return local
-    if not consent_allows_llm(events):
+    if not llm_allowed:
         return local.model_copy(update={"fallback_reason": "customer withdrew consent to AI processing"})
     label = intent.label if intent and not intent.out_of_scope else None
     try:

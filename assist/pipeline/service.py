@@ -49,6 +49,7 @@ class _Context:
 
     customer_id: str | None
     events: list[TimelineEvent]
+    llm_allowed: bool
     intent: IntentPrediction
     signals: Signals
     answers: list[Answer]
@@ -84,6 +85,8 @@ def _understand(
     return _Context(
         customer_id=timeline.customer_id if timeline is not None else None,
         events=events,
+        # Consent is state kept at ingest, not read from the window of recent events.
+        llm_allowed=timeline.consent.allows_llm if timeline is not None else True,
         intent=intent,
         signals=signals,
         answers=found.results,
@@ -155,6 +158,7 @@ def run_assist(
                 now=context.now,
                 llm=services.llm,
                 prompts=services.prompts,
+                llm_allowed=context.llm_allowed,
             )
         with clock.stage("actions"):
             actions = next_actions(

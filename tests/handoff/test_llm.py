@@ -191,10 +191,20 @@ def test_an_open_circuit_skips_the_llm_without_calling_it(llm_settings: Settings
 
 
 def test_withdrawn_consent_never_reaches_the_llm(llm_settings: Settings, openai_server: OpenAIServer) -> None:
+    # The consent state comes from the store (tests/timeline/test_consent.py); here, as the pipeline passes it.
     openai_server.default = Reply(content=_answer())
-    events = [*return_journey(), event("c1", hours_ago=1, kind="status", data={"consent": {"ai_processing": False}})]
 
-    result = _build(llm_settings, events=events)
+    result = build_card(
+        events=return_journey(),
+        message=MESSAGE,
+        channel="phone",
+        intent=None,
+        signals=None,
+        now=NOW,
+        llm=build_llm(llm_settings),
+        prompts=PROMPTS,
+        llm_allowed=False,
+    )
 
     assert openai_server.requests == []
     assert (result.generator, result.fallback_reason) == ("local", "customer withdrew consent to AI processing")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from assist.config import PROJECT_ROOT
 from assist.handoff.evaluate import resolved_noise
 from assist.handoff.models import HandoffResult
-from assist.handoff.service import build_card, consent_allows_llm
+from assist.handoff.service import build_card
 from assist.privacy.redact import redact_obj
 from assist.prompts.registry import PromptRegistry
 from assist.signals.models import SentimentPoint, Signal, Signals
@@ -155,16 +155,6 @@ def test_no_history_gives_an_empty_card_not_an_error() -> None:
     result = _card([])
     assert result.summary.goal is None and result.summary.citations == [] and result.do_not_ask == []
     assert result.summary.text == "No history for this customer yet."
-
-
-def test_consent_latest_statement_wins() -> None:
-    withdraw = event("c1", hours_ago=5, data={"consent": {"ai_processing": False}})
-    grant = event("c2", hours_ago=1, data={"consent": {"ai_processing": True}})
-    assert consent_allows_llm([]) is True
-    assert consent_allows_llm([withdraw]) is False
-    assert consent_allows_llm([withdraw, grant]) is True
-    assert consent_allows_llm([grant, withdraw]) is True  # order in the list does not matter, time does
-    assert consent_allows_llm([event("c3", hours_ago=0.5, data={"consent": {"ai_processing": False}}), grant]) is False
 
 
 def test_the_card_survives_redaction_unchanged_so_audit_keeps_its_citations() -> None:
