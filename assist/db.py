@@ -46,12 +46,20 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def create_all(self) -> None:
+        """Creates missing tables and upgrades a store made by an earlier version, once, whichever of several
+        processes starting together gets there first (under the database's write lock or an advisory lock)."""
         # Import the table modules so their classes register on Base.metadata.
         from assist import tables  # noqa: F401
         from assist.timeline.migrations import upgrade
 
-        Base.metadata.create_all(self.engine)
-        upgrade(self)
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("select pg_advisory_xact_lock(hashtext('assist:schema'))")
+            Base.metadata.create_all(conn)
+            upgrade(conn)
+            conn.commit()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -27,8 +27,18 @@ def journey(now: datetime) -> list[dict[str, Any]]:
     def at(hours_ago: float) -> str:
         return (now - timedelta(hours=hours_ago)).isoformat()
 
-    app_customer = {"device_id": "ios-7f3a2c", "account_id": DEMO_CUSTOMER["account_id"]}
-    chat_customer = {"email": DEMO_CUSTOMER["email"], "account_id": DEMO_CUSTOMER["account_id"]}
+    # Each channel says which identifiers it authenticated (docs/identity.md): the app and web chat run in a
+    # logged-in session, the phone line matched the caller id to the number on the account.
+    app_customer = {
+        "device_id": "ios-7f3a2c",
+        "account_id": DEMO_CUSTOMER["account_id"],
+        "verified": ["device_id", "account_id"],
+    }
+    chat_customer = {
+        "email": DEMO_CUSTOMER["email"],
+        "account_id": DEMO_CUSTOMER["account_id"],
+        "verified": ["email", "account_id"],
+    }
     return [
         {
             "source_id": "demo-app-1",
@@ -100,12 +110,16 @@ def journey(now: datetime) -> list[dict[str, Any]]:
         },
         {
             "source_id": "demo-phone-1",
-            "customer": {"phone": DEMO_CUSTOMER["phone"], "email": DEMO_CUSTOMER["email"]},
+            "customer": {
+                "phone": DEMO_CUSTOMER["phone"],
+                "account_id": DEMO_CUSTOMER["account_id"],
+                "verified": ["phone", "account_id"],
+            },
             "channel": "phone",
             "actor": "system",
             "kind": "status",
             "occurred_at": at(0.02),
-            "text": "Inbound call matched to the customer by caller id; queued for an agent",
+            "text": "Inbound call; caller id matches the number on the account; queued for an agent",
             "data": {"step": "ivr_identify", "result": "success"},
         },
     ]

@@ -27,6 +27,11 @@ ACCESS = [
     ("GET", "/v1/audit/head", {"qa"}),
     ("GET", "/v1/audit/queue", {"qa"}),
     ("POST", "/v1/audit/records/{audit_id}/reviews", {"qa"}),
+    ("GET", "/v1/identity/proposals", {"qa"}),
+    ("POST", "/v1/identity/proposals/{proposal_id}/approve", {"qa"}),
+    ("POST", "/v1/identity/proposals/{proposal_id}/reject", {"qa"}),
+    ("GET", "/v1/customers/{customer_id}/identity", {"agent", "qa"}),
+    ("POST", "/v1/customers/{customer_id}/unmerge", {"qa"}),
 ]
 # These do real work for an allowed caller (a coverage report, an ingest); tests/knowledge covers that path.
 HEAVY = {"/v1/knowledge/coverage", "/v1/knowledge/ingest"}
@@ -34,6 +39,7 @@ HEAVY = {"/v1/knowledge/coverage", "/v1/knowledge/ingest"}
 
 def call(client: TestClient, method: str, path: str, headers: dict[str, str]) -> int:
     url = path.replace("{customer_id}", "cus_nobody").replace("{audit_id}", "aud_nobody")
+    url = url.replace("{proposal_id}", "prp_nobody")
     body = {"unexpected": True} if method == "POST" else None
     return client.request(method, url, headers=headers, json=body).status_code
 

@@ -1,9 +1,8 @@
-"""Brings a timeline store made by an earlier version up to date, once, at start-up (after create_all).
+"""Brings a timeline store made by an earlier version up to date, at start-up, right after create_all.
 
 New tables are made by create_all; this adds the columns and index added to existing tables, points every
-merged customer at its group's root, and derives consent state from stored events. In one transaction
-under a lock, so two processes starting on the same old store do it once; the SQL is in
-audit/migrations/0002_identity.sql for databases where the service account may not run DDL.
+merged customer at its group's root, and derives consent state from stored events. It runs in create_all's
+transaction, under its lock, so two processes starting on the same old store do it once.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, cast, insert, inspect, select, text
 
-from assist.db import Database
 from assist.timeline.tables import ConsentRow, EventRow
 
 COLUMNS = (
@@ -25,26 +23,20 @@ COLUMNS = (
 )
 
 
-def upgrade(db: Database) -> None:
-    with db.engine.connect() as conn:
-        if db.is_sqlite:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.execute(text("select pg_advisory_xact_lock(hashtext('assist:migrations'))"))
-        have = {c["name"] for c in inspect(conn).get_columns("customer_identifiers")}
-        missing = [(name, ddl) for name, ddl in COLUMNS if name not in have]
-        for name, ddl in missing:
-            conn.exec_driver_sql(f"ALTER TABLE customer_identifiers ADD COLUMN {name} {ddl}")
-        if missing:
-            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_customers_merged_into ON customers (merged_into)")
-            _flatten(conn)
-            _consent_from_events(conn)
-        conn.commit()
+def upgrade(conn: Connection) -> None:
+    have = {c["name"] for c in inspect(conn).get_columns("customer_identifiers")}
+    missing = [(name, ddl) for name, ddl in COLUMNS if name not in have]
+    for name, ddl in missing:
+        conn.exec_driver_sql(f"ALTER TABLE customer_identifiers ADD COLUMN {name} {ddl}")
+    if missing:
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_customers_merged_into ON customers (merged_into)")
+        _flatten(conn)
+        _consent_from_events(conn)
 
 
 def _roots(conn: Connection) -> dict[str, str]:
     parent: dict[str, str] = dict(
-        conn.execute(text("select customer_id, merged_into from customers where merged_into is not null"))
+        conn.execute(text("select customer_id, merged_into from customers where merged_into is not null")).all()
     )
 
     def root(customer_id: str) -> str:

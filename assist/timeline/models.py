@@ -26,7 +26,14 @@ def _no_control(value: str) -> str:
     return value
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
 Plain = Annotated[str, AfterValidator(_no_control)]
+Prose = Annotated[str, AfterValidator(_no_nul)]
 Identifier = Field(default=None, min_length=1, max_length=256)
 
 
@@ -93,7 +100,7 @@ class EventIn(BaseModel):
     actor: Actor
     kind: EventKind = "message"
     occurred_at: datetime
-    text: str = Field(default="", max_length=MAX_TEXT_CHARS)
+    text: Prose = Field(default="", max_length=MAX_TEXT_CHARS)
     data: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("occurred_at")
@@ -102,12 +109,6 @@ class EventIn(BaseModel):
         # A timestamp without an offset is taken as UTC rather than the server's local time.
         return in_range(value)
 
-    @field_validator("text")
-    @classmethod
-    def _no_nul(cls, value: str) -> str:
-        if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
 
 
 class EventsIn(BaseModel):
@@ -214,7 +215,7 @@ class ProposalPage(BaseModel):
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: str = Field(min_length=1, max_length=2000, description="Why: kept in the identity audit trail.")
+    note: Prose = Field(min_length=1, max_length=2000, description="Why: kept in the identity audit trail.")
 
 
 class Merge(BaseModel):
@@ -245,8 +246,8 @@ class Identity(BaseModel):
 class UnmergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    merge_id: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=1, max_length=2000)
+    merge_id: str = Field(min_length=1, max_length=64, pattern=r"^[\w-]+$")
+    reason: Prose = Field(min_length=1, max_length=2000)
 
 
 class UnmergeOut(BaseModel):

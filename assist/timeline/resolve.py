@@ -6,7 +6,7 @@ who merely typed an identifier.
   that carries several identifiers links them to one customer").
 - Trusted evidence (identifiers the channel authenticated, `customer.verified`, or every identifier of an
   event with a passed verification) decides the customer; verified identifiers of several customers merge
-  them, and a new verified identifier joins them.
+  them, and a new verified identifier joins them. Verified identifiers nobody holds are a new customer.
 - Anything else an event asks for (a new identifier that is only asserted, joining a customer it was not
   proven to be; an identifier of another customer) is a proposal for review, and links nothing.
 """
@@ -186,6 +186,9 @@ def decide(claim: Claim, graph: Graph) -> Plan:
         plan = Plan(root=root, merge=sorted(proven - {root}))  # type: ignore[arg-type]
     elif claim.anchor:
         plan = Plan(root=anchor_root)
+    elif verified:
+        # Authenticated identifiers nobody holds yet: a new person, whatever else they typed.
+        plan = Plan(root=None)
     elif claimed:
         # Nothing authenticated: the customer most of its identifiers name, the oldest on a tie.
         top = max(claimed.values())

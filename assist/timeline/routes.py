@@ -30,7 +30,7 @@ router = APIRouter(tags=["timeline"])
 identity_router = APIRouter(tags=["identity"])
 
 IdQuery = Annotated[str | None, Query(min_length=1, max_length=256)]
-ProposalId = Annotated[str, Path(min_length=1, max_length=64)]
+ProposalId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[\w-]+$")]
 IdentityReader = Annotated[Caller, Depends(require(Role.agent, Role.qa))]
 
 

@@ -9,8 +9,9 @@ from collections.abc import Callable
 import pytest
 
 from assist.db import Database
+from assist.timeline.integrity import check
 from assist.timeline.service import ingest_events
-from tests.timeline.factories import check_store, event
+from tests.timeline.factories import event
 
 WRITERS = 20
 
@@ -45,7 +46,7 @@ def test_first_events_of_one_new_customer_at_once_make_one_customer(db: Database
     )
     customers = {out.customer_ids[0] for out in outs}  # type: ignore[attr-defined]
     assert len(customers) == 1, f"{len(customers)} customers for one email"
-    report = check_store(db)
+    report = check(db)
     assert report.events == WRITERS
     assert report.problems == []
 
@@ -61,7 +62,7 @@ def test_writers_linking_the_same_new_identifiers_in_every_order(db: Database) -
         return ingest_events(db, events=[event(pair, verified=list(pair), source_id=f"t-{i}")], region="GB")
 
     outs = _together(WRITERS, work)
-    report = check_store(db)
+    report = check(db)
     assert report.events == WRITERS
     assert report.problems == []
     roots = {report.root_of[(kind, value)] for kind, value in ids.items()}
@@ -94,6 +95,6 @@ def test_several_processes_posting_one_new_customer(db: Database) -> None:
             start.set()
             results = [p.get(timeout=120) for p in pending]
     assert len({cid for result in results for cid in result}) == 1
-    report = check_store(db)
+    report = check(db)
     assert report.events == processes * per_process
     assert report.problems == []

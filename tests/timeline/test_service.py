@@ -1,31 +1,12 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from assist.db import Database
 from assist.errors import InputError, NotFound
 from assist.timeline.models import CustomerRef, EventIn
 from assist.timeline.service import find_customer, get_timeline, ingest_events, lookup_timeline
-
-T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-def event(
-    customer: dict[str, str], *, minutes: int = 0, source_id: str | None = None, text: str = "hi", channel: str = "chat"
-) -> EventIn:
-    return EventIn.model_validate(
-        {
-            "source_id": source_id,
-            "customer": customer,
-            "channel": channel,
-            "actor": "customer",
-            "kind": "message",
-            "occurred_at": (T0 + timedelta(minutes=minutes)).isoformat(),
-            "text": text,
-        }
-    )
+from tests.timeline.factories import T0, event
 
 
 def test_repeated_source_id_is_a_duplicate_not_a_second_event(db: Database) -> None:
@@ -44,16 +25,19 @@ def test_duplicate_within_one_batch_is_stored_once(db: Database) -> None:
     assert out.event_ids[0] == out.event_ids[1]
 
 
-def test_identifiers_carried_together_link_one_customer_across_channels(db: Database) -> None:
+def test_identifiers_carried_together_with_verification_link_one_customer_across_channels(db: Database) -> None:
     app = ingest_events(db, events=[event({"device_id": "dev-1"}, channel="app")], region="GB")
     chat = ingest_events(db, events=[event({"email": "Ana@Example.COM"}, minutes=5)], region="GB")
     assert app.customer_ids != chat.customer_ids
-    # A phone call that knows both the device and the email folds the two into one person.
+    # A phone call that passed an identity check and knows both the device and the email folds them into one.
     call = ingest_events(
         db,
         events=[
             event(
-                {"device_id": "dev-1", "email": "ana@example.com", "phone": "07700 900123"}, minutes=10, channel="phone"
+                {"device_id": "dev-1", "email": "ana@example.com", "phone": "07700 900123"},
+                minutes=10,
+                channel="phone",
+                data={"verification": "passed"},
             )
         ],
         region="GB",
