@@ -110,7 +110,6 @@ class EventIn(BaseModel):
         return in_range(value)
 
 
-
 class EventsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
