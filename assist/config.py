@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     intent_training_csv: Path = PROJECT_ROOT / "knowledge" / "intents" / "train.csv"
     routing_policy: Path = PROJECT_ROOT / "knowledge" / "routing.yaml"
     audit_policy: Path = PROJECT_ROOT / "audit" / "policy.yaml"
+    channel_mapping: Path = PROJECT_ROOT / "knowledge" / "channel_mapping.yaml"
 
     llm_base_url: str | None = None
     llm_model: str | None = None

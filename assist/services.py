@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from assist.config import Settings
 from assist.db import Database
+from assist.dialogue.vocabulary import BUILT_IN, ChannelMapping
 from assist.logs import log_fields
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class Services:
     prompts: PromptRegistry
     policy: RoutingPolicy
     audit_policy: AuditPolicy
+    # Channel systems' own `data` keys (knowledge/channel_mapping.yaml); the built-in vocabularies without one.
+    mapping: ChannelMapping = BUILT_IN
 
     def close(self) -> None:
         self.knowledge.close()
@@ -40,6 +43,7 @@ class Services:
 def build_services(settings: Settings, *, prepare: bool = True) -> Services:
     """Open every store; with `prepare`, train or ingest whatever an empty data dir lacks."""
     from assist.audit.policy import load_policy as load_audit_policy
+    from assist.dialogue.vocabulary import load_mapping
     from assist.embeddings import get_embedder
     from assist.intents.service import ensure_active_model, load_active
     from assist.knowledge.service import open_knowledge_base
@@ -67,4 +71,5 @@ def build_services(settings: Settings, *, prepare: bool = True) -> Services:
         prompts=PromptRegistry(settings.prompts_dir),
         policy=load_policy(settings.routing_policy),
         audit_policy=load_audit_policy(settings.audit_policy),
+        mapping=load_mapping(settings.channel_mapping),
     )

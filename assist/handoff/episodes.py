@@ -1,8 +1,9 @@
 """Which events matter to the contact now: the history cut into episodes, and the episodes linked to now.
 
-A gap of more than EPISODE_GAP, or a resolution, ends an episode. The card reads the current episode, any
-unresolved recent episode, and any older episode linked to now by a shared reference or intent; old
-resolved episodes that share nothing with the present are noise. Linear in the number of events.
+A gap of more than EPISODE_GAP, or a resolution (in data, or said by the business), ends an episode. The
+card reads the current episode, any unresolved recent episode, and any older episode linked to now by a
+shared reference or intent; old resolved episodes that share nothing with the present are noise. Linear in
+the number of events.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from assist.handoff.facts import NOT_REFERENCES, data_facts, normalise, text_facts
+from assist.dialogue.acts import says_resolved
+from assist.dialogue.entities import normalise, text_references
+from assist.dialogue.vocabulary import BUILT_IN, ChannelMapping, read_data
 from assist.timeline.models import TimelineEvent
 
 EPISODE_GAP = timedelta(hours=72)
 OPEN_EPISODE_MAX_AGE = timedelta(days=30)
-RESOLVED = {"resolved", "closed", "completed"}
+_REFERENCE_KEYS = ("order_id", "case_id")
 
 
 @dataclass
@@ -25,24 +28,17 @@ class Episode:
     resolved: bool = False
 
 
-def is_resolution(event: TimelineEvent) -> bool:
-    return str(event.data.get("status", "")).lower() in RESOLVED or event.data.get("resolved") is True
-
-
-def _keys(event: TimelineEvent) -> set[str]:
+def _keys(event: TimelineEvent, view_refs: dict[str, str]) -> set[str]:
     # Only references link episodes: two contacts about the same £20 or the same date are not one issue.
-    keys = {normalise(value) for kind, value in data_facts(event.data) if kind not in NOT_REFERENCES}
+    keys = {normalise(value) for value in view_refs.values()}
+    keys |= {normalise(str(event.data[k])) for k in _REFERENCE_KEYS if isinstance(event.data.get(k), str | int)}
+    keys |= {normalise(value) for _, value in text_references(event.text)}
     if intent := event.data.get("intent"):
         keys.add(f"intent:{intent}")
     return keys
 
 
-def _message_keys(message: str | None, intent: str | None) -> set[str]:
-    keys = {normalise(v) for f, v in text_facts(message or "") if f in ("order_id", "case_id", "reference")}
-    return keys | ({f"intent:{intent}"} if intent else set())
-
-
-def episodes(events: list[TimelineEvent]) -> list[Episode]:
+def episodes(events: list[TimelineEvent], mapping: ChannelMapping = BUILT_IN) -> list[Episode]:
     """`events` (oldest first) cut into episodes."""
     found: list[Episode] = []
     previous: TimelineEvent | None = None
@@ -54,22 +50,30 @@ def episodes(events: list[TimelineEvent]) -> list[Episode]:
         ):
             found.append(Episode())
         episode = found[-1]
+        view = read_data(event.data, mapping)
         episode.events.append(event)
-        episode.keys |= _keys(event)
-        episode.resolved = episode.resolved or is_resolution(event)
+        episode.keys |= _keys(event, view.references)
+        resolved = view.resolved or (event.actor in ("agent", "system") and says_resolved(event.text))
+        episode.resolved = episode.resolved or resolved
         previous = event
     return found
 
 
 def relevant_events(
-    events: list[TimelineEvent], *, message: str | None, intent: str | None, now: datetime
+    events: list[TimelineEvent],
+    *,
+    message: str | None,
+    intent: str | None,
+    now: datetime,
+    mapping: ChannelMapping = BUILT_IN,
 ) -> list[TimelineEvent]:
     """The events that matter to the contact now, oldest first."""
-    cut = episodes(sorted(events, key=lambda e: e.occurred_at))
+    cut = episodes(sorted(events, key=lambda e: e.occurred_at), mapping)
     if not cut:
         return []
     current = cut[-1]
-    wanted = _message_keys(message, intent) | (set() if current.resolved else current.keys)
+    said = {normalise(value) for _, value in text_references(message or "")}
+    wanted = said | ({f"intent:{intent}"} if intent else set()) | (set() if current.resolved else current.keys)
     chosen = []
     for episode in cut:
         last_at = episode.events[-1].occurred_at

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assist.handoff.facts import normalise
+from assist.dialogue.entities import normalise
 from assist.handoff.models import MESSAGE_ID, HandoffResult
 from assist.handoff.service import build_card
 from assist.intents.models import IntentPrediction

@@ -40,6 +40,7 @@ class Attempt(Cited):
     channel: str
     at: datetime
     count: int = Field(default=1, description="How many times this step was tried with this result.")
+    refused: bool = Field(default=False, description="Declined by the business (a decision with a reason).")
 
 
 class Promise(Cited):
@@ -70,6 +71,7 @@ class HandoffCard(BaseModel):
     attempts: list[Attempt]
     failures: list[Attempt]
     promises: list[Promise]
+    escalations: list[Cited] = Field(default_factory=list, description="Escalations and transfers, newest first.")
     facts: list[Fact]
     sentiment: SentimentTrend | None
     open_question: Cited | None

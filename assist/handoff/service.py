@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from assist.dialogue.vocabulary import BUILT_IN, ChannelMapping
 from assist.handoff.llm import LLMUnusable, llm_card_parts
 from assist.handoff.local import build_local_card
 from assist.handoff.models import HandoffResult
@@ -34,11 +35,12 @@ def build_card(
     llm: LLM | None,
     prompts: PromptRegistry,
     llm_allowed: bool = True,
+    mapping: ChannelMapping = BUILT_IN,
 ) -> HandoffResult:
     """`llm_allowed` is the customer's consent state as the store keeps it (assist/timeline/consent.py)."""
     prompt = prompts.get(PROMPT_ID)
     card, do_not_ask, relevant = build_local_card(
-        events=events, message=message, channel=channel, intent=intent, signals=signals, now=now
+        events=events, message=message, channel=channel, intent=intent, signals=signals, now=now, mapping=mapping
     )
     local = HandoffResult(summary=card, do_not_ask=do_not_ask, generator="local", prompt=prompt.ref)
     if llm is None:

@@ -73,7 +73,12 @@ def _understand(
         intent = services.intents.predict(request.message)
     with clock.stage("signals"):
         signals = compute_signals(
-            events=events, message=request.message, channel=request.channel, intent=intent, now=now
+            events=events,
+            message=request.message,
+            channel=request.channel,
+            intent=intent,
+            now=now,
+            mapping=services.mapping,
         )
     with clock.stage("knowledge"):
         found = services.knowledge.search(
@@ -119,7 +124,12 @@ def _audit(
                 key_id=caller.key_id,
                 customer_id=context.customer_id,
                 # The time the contact was judged at, so a replay sees the same timeline and deadlines.
-                inputs={**request.model_dump(mode="json"), "as_of": context.now.isoformat()},
+                inputs={
+                    **request.model_dump(mode="json"),
+                    "as_of": context.now.isoformat(),
+                    # Which channel mapping read the events' data (like the policy and prompt versions).
+                    "channel_mapping": {"version": services.mapping.version, "sha256": services.mapping.sha256},
+                },
                 outputs=outputs,
                 intent_model=services.intents.model_id,
                 embedding_model=EMBEDDING_MODEL,
@@ -159,6 +169,7 @@ def run_assist(
                 llm=services.llm,
                 prompts=services.prompts,
                 llm_allowed=context.llm_allowed,
+                mapping=services.mapping,
             )
         with clock.stage("actions"):
             actions = next_actions(

@@ -119,7 +119,7 @@ repeat_contact = _person_when(
 def stranded(s: Situation) -> Verdict | None:
     failed = s.signals.get("failed_self_service")
     verification = s.signals.get("failed_verification")
-    attempts = len(failed.evidence) if failed else 0
+    attempts = max(failed.count, len(failed.evidence)) if failed else 0
     if attempts < STRANDED_FAILURES and verification is None:
         return None
     parts = [failed.detail] if failed and attempts >= STRANDED_FAILURES else []

@@ -1,6 +1,7 @@
-"""Friction: what has made this contact harder than it should be, read from the timeline's event data.
+"""Friction: what has made this contact harder than it should be, from event data and from what was said.
 
-The event `data` conventions these rules read are documented for channel systems in docs/events.md.
+Failures, verifications, promises and "I've been in touch before" come from the same Reading of the
+timeline as the handoff card (assist.dialogue); event `data` conventions are in docs/events.md.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from assist.dialogue.models import Reading, Step, Verification
 from assist.signals.models import MESSAGE_EVIDENCE, Signal
-from assist.timeline.conventions import parse_time
 from assist.timeline.models import TimelineEvent
 
 WINDOW = timedelta(days=7)
@@ -57,12 +58,39 @@ def _sessions(events: Sequence[TimelineEvent]) -> list[list[TimelineEvent]]:
 
 
 def repeat_contact(
-    events: Sequence[TimelineEvent], *, intent: str | None, channel: str | None, now: datetime
+    events: Sequence[TimelineEvent], reading: Reading, *, intent: str | None, channel: str | None, now: datetime
 ) -> Signal | None:
-    """Earlier contacts (customer messages, grouped into sessions) on the same intent in the last 7 days.
+    """Earlier contacts (customer messages, grouped into sessions) on the same intent in the last 7 days, or
+    the customer saying they have been in touch before about it.
 
     The conversation the current message belongs to is not an earlier contact.
     """
+    said = [s for s in reading.statements if s.kind == "contacted_before" and now - s.at <= WINDOW]
+    earlier_on_record = _repeat_on_record(events, intent=intent, channel=channel, now=now)
+    if earlier_on_record is None and not said:
+        return None
+    if earlier_on_record is None:
+        return Signal(
+            name="repeat_contact",
+            kind="friction",
+            detail="the customer says they have been in touch before about this",
+            evidence=list(dict.fromkeys(s.event_id for s in said)),
+            strength=0.75,
+            count=1,
+        )
+    if said:
+        return earlier_on_record.model_copy(
+            update={
+                "detail": earlier_on_record.detail + "; the customer says so too",
+                "evidence": list(dict.fromkeys([*earlier_on_record.evidence, *(s.event_id for s in said)])),
+            }
+        )
+    return earlier_on_record
+
+
+def _repeat_on_record(
+    events: Sequence[TimelineEvent], *, intent: str | None, channel: str | None, now: datetime
+) -> Signal | None:
     if intent is None:
         return None
     messages = [e for e in events if e.actor == "customer" and e.kind == "message" and now - e.occurred_at <= WINDOW]
@@ -81,6 +109,7 @@ def repeat_contact(
         f" ({', '.join(channels)})",
         evidence=[e.event_id for s in earlier for e in s if event_intent(e) == intent],
         strength=min(1.0, 0.5 + 0.25 * n),
+        count=n,
     )
 
 
@@ -103,50 +132,68 @@ def channel_switch(
     )
 
 
-def failed_self_service(events: Sequence[TimelineEvent], *, intent: str | None, now: datetime) -> Signal | None:
-    """Self-service steps that failed in the last 7 days, after the last success of the same step."""
-    failed: list[TimelineEvent] = []
-    for event in events:
-        step = event.data.get("step")
-        if not step or event.actor == "agent" or now - event.occurred_at > WINDOW or not same_need(event, intent):
+def failed_self_service(
+    events: Sequence[TimelineEvent], reading: Reading, *, intent: str | None, now: datetime
+) -> Signal | None:
+    """Self-service failures in the last 7 days, in data or in words, after the last success of the same step.
+
+    Failures a bot or system reported, failures the customer describes ("I've tried three times"), and a
+    customer saying the suggested answer did not help. `count` is how many failed tries are known."""
+    tagged = {e.event_id: e for e in events}
+    on_need = lambda item_id: (
+        item_id == MESSAGE_EVIDENCE
+        or (  # noqa: E731
+            item_id in tagged and now - tagged[item_id].occurred_at <= WINDOW and same_need(tagged[item_id], intent)
+        )
+    )
+    failed: list[Step] = []
+    for step in reading.steps:
+        if step.actor == "agent" or step.refusal or not step.self_service or not on_need(step.event_id):
             continue
-        if event.data.get("result") == "failed":
-            failed.append(event)
-        elif event.data.get("result") == "success":
-            failed = [e for e in failed if e.data.get("step") != step]
-    if not failed:
+        if step.result == "failed":
+            failed.append(step)
+        elif step.result == "success":
+            failed = [f for f in failed if f.step != step.step]
+    stated = [
+        s for s in reading.statements if s.kind in ("self_service_failed", "did_not_help") and on_need(s.event_id)
+    ]
+    if not failed and not stated:
         return None
-    steps = sorted({str(e.data["step"]).replace("_", " ") for e in failed})
-    where = sorted({e.channel for e in failed})
+    count = max(sum(f.count for f in failed), max((s.count for s in stated), default=0))
+    count += sum(1 for s in stated if s.kind == "did_not_help")
+    what = sorted({f.step.replace("_", " ") for f in failed})
+    where = sorted({f.channel for f in failed} | {s.channel for s in stated})
+    said = [s for s in stated if s.kind == "did_not_help"]
+    detail = f"{count} failed self-service attempt{'s' if count > 1 else ''}"
+    detail += f" ({', '.join(what)})" if what else " (the customer says so)"
+    detail += f" in the {'/'.join(where)}" + ("; the suggested help did not help" if said else "")
     return Signal(
         name="failed_self_service",
         kind="friction",
-        detail=f"{len(failed)} failed self-service attempt{'s' if len(failed) > 1 else ''} ({', '.join(steps)})"
-        f" in the {'/'.join(where)}",
-        evidence=[e.event_id for e in failed],
-        strength=min(1.0, 0.5 * len(failed)),
+        detail=detail,
+        evidence=list(dict.fromkeys([*(f.event_id for f in failed), *(s.event_id for s in stated)])),
+        strength=min(1.0, 0.5 * count),
+        count=count,
     )
 
 
-def failed_verification(events: Sequence[TimelineEvent], *, now: datetime) -> Signal | None:
-    """Failed identity verifications in the last 7 days not followed by a pass."""
-    failed: list[TimelineEvent] = []
-    for event in events:
-        if now - event.occurred_at > WINDOW:
+def failed_verification(reading: Reading, *, now: datetime) -> Signal | None:
+    """Failed identity verifications in the last 7 days (in data or in words) not followed by a pass."""
+    failed: list[Verification] = []
+    for check in sorted(reading.verifications, key=lambda v: v.at):
+        if now - check.at > WINDOW:
             continue
-        outcome = event.data.get("verification")
-        if outcome == "failed":
-            failed.append(event)
-        elif outcome == "passed":
-            failed = []
+        failed = [*failed, check] if check.outcome == "failed" else []
     if not failed:
         return None
+    reasons = sorted({v.reason for v in failed if v.reason})
     return Signal(
         name="failed_verification",
         kind="friction",
         detail=f"{len(failed)} failed identity verification{'s' if len(failed) > 1 else ''}"
-        f" ({', '.join(sorted({e.channel for e in failed}))})",
-        evidence=[e.event_id for e in failed],
+        f" ({', '.join(sorted({v.channel for v in failed}))})" + (f": {'; '.join(reasons)}" if reasons else ""),
+        evidence=[v.event_id for v in failed],
+        count=len(failed),
     )
 
 
@@ -168,27 +215,20 @@ def asked_for_person(events: Sequence[TimelineEvent], *, message: str | None, no
     return Signal(name="asked_for_person", kind="friction", detail="the customer asked for a person", evidence=evidence)
 
 
-def overdue_promise(events: Sequence[TimelineEvent], *, now: datetime) -> Signal | None:
-    """Promises past their due time that no later event marks as kept."""
-    kept = {str(e.data["fulfils"]) for e in events if e.data.get("fulfils")}
-    overdue = []
-    for event in events:
-        promise = event.data.get("promise")
-        if not isinstance(promise, dict) or event.event_id in kept or (event.source_id and event.source_id in kept):
-            continue
-        due = parse_time(promise.get("due"))
-        if due is not None and due < now:
-            overdue.append((event, promise, due))
+def overdue_promise(reading: Reading, *, now: datetime) -> Signal | None:
+    """Promises (in data or in words) past their due time that nothing later kept."""
+    overdue = [p for p in reading.promises if p.due is not None and p.due < now and p.event_id not in reading.kept]
     if not overdue:
         return None
-    event, promise, due = min(overdue, key=lambda item: item[2])
-    late = now - due
+    promise = min(overdue, key=lambda p: p.due or now)
+    late = now - (promise.due or now)
     hours = int(late.total_seconds() // 3600)
     return Signal(
         name="overdue_promise",
         kind="friction",
-        detail=f"promised {promise.get('what') or 'a follow-up'} by {due:%Y-%m-%d %H:%M} UTC, "
+        detail=f"promised {promise.what or 'a follow-up'} by {promise.due:%Y-%m-%d %H:%M} UTC, "
         f"{f'{hours // 24} days' if hours >= 48 else f'{hours} hours'} overdue"
         + (f" (and {len(overdue) - 1} more)" if len(overdue) > 1 else ""),
-        evidence=[e.event_id for e, _, _ in overdue],
+        evidence=list(dict.fromkeys(p.event_id for p in overdue)),
+        count=len(overdue),
     )

@@ -27,6 +27,7 @@ class Signal(BaseModel):
     detail: str = Field(description="Human-readable, e.g. '2 failed passcode resets in the app'.")
     evidence: list[str] = Field(description="Event ids; the current message is 'message'.")
     strength: float = Field(default=1.0, ge=0.0, le=1.0)
+    count: int = Field(default=1, ge=0, description="How many times it happened (failed tries, contacts, ...).")
 
 
 class SentimentPoint(BaseModel):

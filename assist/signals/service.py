@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from assist.dialogue.service import read_timeline
+from assist.dialogue.vocabulary import BUILT_IN, ChannelMapping
 from assist.signals import friction, risk, sentiment
 from assist.signals.models import MESSAGE_EVIDENCE, SentimentPoint, Signal, Signals
 from assist.timeline.models import TimelineEvent
@@ -26,19 +28,22 @@ def compute_signals(
     channel: str | None,
     intent: IntentPrediction | None,
     now: datetime,
+    mapping: ChannelMapping = BUILT_IN,
 ) -> Signals:
     """Signals for a contact: `events` is the customer's timeline (oldest first), `message` the one in hand."""
     events = sorted((e for e in events if e.occurred_at <= now), key=lambda e: e.occurred_at)
     label = intent.label if intent is not None and not intent.out_of_scope else None
+    recent = [e for e in events if now - e.occurred_at <= friction.WINDOW]
+    reading = read_timeline(recent, message=message, channel=channel, now=now, mapping=mapping, entities=False)
     trend = _trend(events, message, now)
     mood = _overall(trend, has_message=bool(message and message.strip()))
     frictions = [
-        friction.repeat_contact(events, intent=label, channel=channel, now=now),
+        friction.repeat_contact(events, reading, intent=label, channel=channel, now=now),
         friction.channel_switch(events, intent=label, channel=channel, now=now),
-        friction.failed_self_service(events, intent=label, now=now),
-        friction.failed_verification(events, now=now),
+        friction.failed_self_service(recent, reading, intent=label, now=now),
+        friction.failed_verification(reading, now=now),
         friction.asked_for_person(events, message=message, now=now),
-        friction.overdue_promise(events, now=now),
+        friction.overdue_promise(reading, now=now),
     ]
     risks = [
         risk.fraud(events, message=message, intent=label, now=now),

@@ -1,0 +1,280 @@
+"""Dialogue acts in one turn of text, by any actor: attempts and results, failures and refusals with reasons,
+escalations and transfers, verification outcomes, promises, resolutions, and what a customer says about
+the contact itself (been in touch before, tried N times, the suggestion did not help).
+
+Rules over verb classes and sentence structure, not phrases: a failure is a subject with a failure verb
+("X failed", "X was declined", "we couldn't X"); a promise is a future commitment by the business ("we'll
+X", "you will receive X", "expect X") with an optional due time; a reason follows a causal connective.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_NEG = r"(?:can't|cannot|can not|couldn't|could not|unable to|wasn't able to|was not able to|weren't able to|not able to|won't|will not|didn't|did not|doesn't|does not|isn't|is not|wasn't|was not|haven't|have not|hasn't|has not)"  # noqa: E501
+_FAIL = re.compile(
+    r"\b(?:fail(?:ed|s|ing|ure)?|unsuccessful|declined|rejected|refused|bounced|timed out|time[sd]? out|expired"
+    r"|invalid|incorrect|wrong|mismatch(?:ed)?|did(?:n't| not) match|does(?:n't| not) match|not recogni[sz]ed|error"
+    r"|crash(?:ed|es|ing)?|stuck|not working|(?:does|did|do|would|will)(?:n't| not) (?:work|go through|load|let me|accept)"
+    r"|won't (?:work|go through|load|let me|accept)|keeps? (?:failing|crashing|saying|giving)|bounced back)\b",
+    re.I,
+)
+_CANT = re.compile(
+    rf"\b{_NEG}\s+(?:be\s+)?(?P<verb>[a-z]+(?:ed)?)(?P<obj>(?:\s+(?!because|as|due|since|until|but|so)[\w'-]+){{0,4}})",
+    re.I,
+)
+_SUCCESS = re.compile(
+    r"\b(?:succeeded|successful(?:ly)?|went through|worked|is working|working now|works now|(?:has|have) been|was|were"
+    r"|is now|are now)\s*(?P<done>approved|completed|processed|sent|issued|reset|updated|raised|refunded|cancelled|"
+    r"canceled|frozen|blocked|unblocked|locked|unlocked|dispatched|credited|reversed|activated|retained|kept|"
+    r"swallowed|closed|replaced|reissued|changed|accepted|verified|confirmed|received|delivered|returned|logged|"
+    r"arranged|booked|scheduled|added|removed|paused|stopped|restored|fixed|resolved)?\b",
+    re.I,
+)
+_REASON = re.compile(
+    r"(?:\bbecause(?: of)?\b|\bdue to\b|\bsince\b|\bas\b(?! soon| well| a result| per)|\bafter\b|\bbeyond\b|\boutside\b"
+    r"|\bpast\b|\bwithout\b|\breason:?|\s[-(]|:)\s*(?P<reason>(?:[^.;!?)]|\.\d){3,120})",
+    re.I,
+)
+_VERIFY = re.compile(
+    r"\b(?:verif\w*|identity|ID check|ID document|security (?:check|questions?|details)|authenticat\w*|selfie"
+    r"|proof of (?:address|identity|id)|passport|driving licen[cs]e|(?:your|my) ID|KYC|one-time (?:code|passcode)"
+    r"|OTP|security code|date of birth|memorable (?:word|information)|documents?|payslips?|bank statements?)\b",
+    re.I,
+)
+_VERIFY_OK = re.compile(r"\b(?:passed|verified|successful(?:ly)?|confirmed|approved|complete[d]?|accepted)\b", re.I)
+_REFUSE = re.compile(
+    rf"\b(?:(?:we|i|the bank|they)\s+(?:{_NEG}|are not allowed to|aren't allowed to|no longer)\s+(?:offer|accept|take|"
+    r"refund|process|approve|allow|give|issue|reverse|cancel|change|waive|extend|exchange|return|replace|do|honou?r|"
+    r"cover|pay|reimburse|reopen|increase|lower|remove|help with)"
+    r"|not eligible|isn't eligible|is not eligible|ineligible|not covered|against (?:our )?policy|policy (?:doesn't|does not)"
+    r"|(?:has|have) been (?:declined|rejected|refused|denied)|(?:was|were|is) (?:declined|rejected|refused|denied))\b",
+    re.I,
+)
+_ESCALATE = re.compile(
+    r"\b(?:escalat\w+|pass(?:ed|ing)?|transferr?\w*|referr?\w*|forward\w*|hand(?:ed|ing)?|rais(?:ed|ing)|"
+    r"put (?:you )?through|connect\w*|assign\w*|sen[dt]|log(?:ged)?)\s+(?:[\w'-]+\s+){0,5}?"
+    r"(?:(?:on|over|up)\s+)?(?:to|with)\s+(?:the |our |a |my |your |an )?(?P<to>(?:senior |specialist |dedicated )?"
+    r"(?:supervisor|manager|team leader|specialist|\w+ team|team|department|colleagues?|engineers?|technician|"
+    r"investigations?|claims|complaints|fraud|billing|tier \w+|second line|back office|underwriters?|[a-z]+ desk))\b",
+    re.I,
+)
+_BUSINESS = r"(?:i|we|someone|somebody|they|he|she|an? [a-z]+|the [a-z]+(?: team)?|our [a-z]+(?: team)?|[A-Z][a-z]+)"
+_PROMISE = re.compile(
+    rf"\b(?P<who>{_BUSINESS})\s*(?:will|'ll|shall|are going to|is going to|am going to|aim to|should|promise to|"
+    r"promised to|will be able to)\s+(?:be\s+)?(?:(?:personally|definitely|also|then|now|get|try to)\s+)*"
+    r"(?P<verb>call|ring|phone|contact|email|e-mail|text|message|send|post|get back|come back|update|refund|credit|"
+    r"return|arrange|process|look into|investigate|review|fix|sort|resolve|deliver|dispatch|reply|respond|"
+    r"follow up|chase|check|replace|reissue|reverse|waive|transfer|pay|reimburse|visit|collect|confirm|let you know|"
+    r"be in touch|issue|cancel|close|unblock|unfreeze|restore|reconnect|repair|investigat\w+|refunded|credited|"
+    r"contacted|called|sent|issued|delivered|resolved|fixed|processed|reviewed|back)\b(?P<rest>[^.;!?]*)"
+    r"|\byou(?:'ll| will| should)\s+(?:then\s+)?(?P<verb2>receive|get|hear|see|have|be (?:refunded|credited|"
+    r"contacted|called|sent|notified|updated))\b(?P<rest2>[^.;!?]*)"
+    r"|\b(?P<verb3>expect|allow)\s+(?P<rest3>[^.;!?]*(?:within|in|by)\b[^.;!?]*)",
+    re.I,
+)
+# A customer reporting what they were told: "you said you'd call me by Friday", "I was promised a refund".
+_REPORTED = re.compile(
+    r"\b(?:you|they|he|she|someone|the (?:agent|bot|advisor|adviser|man|woman|lady|guy|bank|team)|your \w+)\s+"
+    r"(?:said|promised|told me|assured me|were supposed to|was supposed to|agreed)\b(?P<rest>[^.;!?]*)"
+    r"|\bI was (?:promised|told|assured)\b(?P<rest2>[^.;!?]*)",
+    re.I,
+)
+_RESOLVED = re.compile(
+    r"\b(?:(?:has|have) been|is now|is|was|all)\s+(?:now\s+)?(?:resolved|sorted|fixed|closed|completed)\b"
+    r"|\b(?:problem|issue|that)(?:'s| is| seems| has been)\s+(?:now\s+)?(?:resolved|sorted|fixed)\b"
+    r"|\b(?:works|working) (?:now|again|fine)\b|\bclosing (?:this|the case|the ticket)\b",
+    re.I,
+)
+_STILL_OPEN = re.compile(
+    r"\b(?:not|never|isn't|wasn't|hasn't|haven't|still|un)\s*(?:been\s+)?(?:resolved|sorted|fixed)\b", re.I
+)
+_COUNT_WORDS = {"once": 1, "twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3,
+                "multiple": 3, "many": 3, "a few": 3, "few": 3, "a couple of": 2, "couple of": 2, "a dozen": 12,
+                "numerous": 3, "countless": 5, "loads of": 3, "lots of": 3}  # fmt: skip
+_COUNT = (
+    r"(?:\d{1,2}|twice|once|"
+    + "|".join(sorted((w for w in _COUNT_WORDS if w not in ("twice", "once")), key=len, reverse=True))
+    + r")"
+)
+_TRIED = re.compile(
+    rf"\b(?:tried|attempted|done|gone through|used|did|reset|requested|clicked|entered)\b[^.;!?]{{0,60}}?\b{_COUNT}(?:\s+times?)?\b"
+    rf"|\b{_COUNT}\s+(?:times?|attempts?|tries)\b[^.;!?]{{0,30}}\b(?:fail\w*|tried|attempt\w*|no luck|nothing|didn't|did not|won't)"
+    r"|\b(?:keeps?|kept) (?:failing|crashing|erroring|saying|rejecting|declining|timing out)\b",
+    re.I,
+)
+_BEFORE = re.compile(
+    r"\b(?:i|we)(?:'ve| have| had)?\s+(?:already\s+|previously\s+|also\s+)?(?:contacted|called|rung|rang|phoned|emailed|"
+    r"messaged|written|wrote|chatted|spoken|spoke|been in touch|reached out|complained|raised this|raised it|reported|"
+    r"told you|been on the phone|been on hold|been chasing|chased)\b"
+    rf"|\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)|umpteenth|another|{_COUNT}) (?:times?|contacts?|calls?|emails?)\b[^.;!?]{{0,25}}\b(?:contact|call|ring|email|writ|ask|chas|message|phon|tell)\w*"
+    r"|\b(?:chasing|following up|follow up on|still waiting|yet again|once again)\b"
+    r"|\b(?:last|previous) (?:time|week|month|call|chat|email)\b",
+    re.I,
+)
+_DID_NOT_HELP = re.compile(
+    r"\b(?:article|link|guide|faq|help (?:page|article|centre|center)|instructions|steps|suggestion|advice|"
+    r"troubleshooting|video|page|what you sent|what the bot|answer|that|it|this|those)\b[^.;!?]{0,25}?\b"
+    r"(?:didn't|did not|doesn't|does not|wasn't|was not|won't|isn't|is not|hasn't)\s+(?:help\w*|work|solve|fix|"
+    r"answer|apply|relevant|useful)\b"
+    r"|\b(?:not|wasn't|isn't|un)\s*(?:helpful|useful|relevant)\b"
+    r"|\balready (?:tried|done|did|followed|read|seen|checked) (?:that|those|this|it|the|your|all)\b",
+    re.I,
+)
+_DIGITS = re.compile(r"\b(?:(?:ending|ends)(?:\s+in)?\s+)?(?:of\s+)?[£$€]?\d[\d,.]*\b|\b(?:GBP|USD|EUR)\b", re.I)
+_DUE_WORDS = re.compile(
+    r"\s+(?:by|within|before|on|until|no later than|tomorrow|today|tonight|this|next|at\s+\d|in\s+(?:the\s+)?(?:next\s+)?"
+    r"(?:\d|a |an |one|two|three|four|five|few|couple|several|fortnight))\b.*$",
+    re.I,
+)
+_SELF_SERVICE = re.compile(
+    r"\b(?:app|website|site|online|web ?page|link|form|portal|bot|chatbot|chat ?bot|automated|self[- ]service|"
+    r"the system|kiosk|menu|password reset|reset|log ?in|sign ?in|code|one-time|otp|tried|attempted|attempts?)\b",
+    re.I,
+)
+_FILLER = re.compile(r"^(?:your|my|the|a|an|this|that|our|his|her|their|its|you|i|we|it)\s+", re.I)
+_TRAILING = re.compile(r"\s+(?:for you|to you|for me|to me|please|again|now|today|though|yet)$", re.I)
+
+
+@dataclass
+class TurnActs:
+    """What one turn of text does, before it is tied to an event."""
+
+    # step, result, reason, count, refusal, in self-service (an app, a site, a link, a bot)
+    steps: list[tuple[str, str | None, str | None, int, bool, bool]] = field(default_factory=list)
+    verification: tuple[str, str | None] | None = None  # outcome, reason
+    promises: list[tuple[str, str, str]] = field(default_factory=list)  # what, by, the words holding the due time
+    handovers: list[tuple[str, str]] = field(default_factory=list)  # to, sentence
+    statements: list[tuple[str, str, int]] = field(default_factory=list)  # kind, sentence, count
+    resolved: bool = False
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) > 1]
+
+
+def _phrase(words: str, limit: int = 5) -> str:
+    words = re.sub(r"[^\w' -]", " ", _DIGITS.sub(" ", words)).strip()
+    for _ in range(3):
+        words = _FILLER.sub("", words)
+    words = _TRAILING.sub("", words).strip()
+    return " ".join(words.split()[:limit]).lower()
+
+
+def _reason(sentence: str, after: int) -> str | None:
+    match = _REASON.search(sentence, after)
+    if not match:
+        return None
+    reason = match.group("reason").strip(" ,-:")
+    return reason if len(reason.split()) >= 1 and len(reason) > 2 else None
+
+
+_COUNT_IN = re.compile(rf"\b({_COUNT})\b(?:\s+(?:times?|attempts?|tries))?", re.I)
+
+
+def count_of(text: str) -> int:
+    """How many times `text` says something happened ("three times", "twice", "2 attempts"); 1 when it does not."""
+    for match in _COUNT_IN.finditer(text):
+        raw = match.group(1).lower()
+        if raw.isdigit() and not match.group(0)[len(raw) :].strip():
+            continue  # a bare number is not a count
+        return int(raw) if raw.isdigit() else _COUNT_WORDS.get(raw, 1)
+    return 1
+
+
+def _failure(sentence: str) -> tuple[str, str | None] | None:
+    """(what failed, reason) for a sentence stating a failure."""
+    if cant := _CANT.search(sentence):
+        verb = cant.group("verb").lower()
+        if verb not in ("be", "have", "get", "know", "see", "find", "hear", "wait", "help", "believe"):
+            return _phrase(f"{verb} {cant.group('obj')}", 4), _reason(sentence, cant.end())
+    if fail := _FAIL.search(sentence):
+        if to := re.match(r"\s+to\s+(\w+(?:\s+[\w'-]+){0,3})", sentence[fail.end() :]):
+            return _phrase(to.group(1), 4), _reason(sentence, fail.end() + to.end())
+        before = sentence[: fail.start()]
+        before = re.split(r"\b(?:but|and|so|then|when|because|that|which)\b|,\s", before, flags=re.I)[-1]
+        before = re.sub(
+            r"\b(?:has|have|had|was|were|is|are|been|keeps?|kept|just|always|again|still)\b", " ", before, flags=re.I
+        )
+        subject = _phrase(before, 4)
+        if not subject:
+            after = sentence[fail.end() :]
+            subject = _phrase(re.split(r"\b(?:because|due|as|since|after)\b|[,:(]", after, flags=re.I)[0], 4)
+        return subject or fail.group(0).lower(), _reason(sentence, fail.end())
+    return None
+
+
+def says_resolved(text: str) -> bool:
+    """A business turn that closes the issue ("this has been resolved", "closing the case")."""
+    return any(_RESOLVED.search(s) and not _STILL_OPEN.search(s) for s in sentences(text))
+
+
+def read_turn(text: str, *, actor: str) -> TurnActs:
+    """The acts in one event's text; `actor` decides which acts it can make (only the business promises)."""
+    acts = TurnActs()
+    business = actor in ("agent", "bot", "system")
+    for sentence in sentences(text):
+        if business and _RESOLVED.search(sentence) and not _STILL_OPEN.search(sentence):
+            acts.resolved = True
+        if (
+            actor == "customer"
+            and re.search(r"\b(?:resolved|sorted|fixed|working)\b", sentence, re.I)
+            and _RESOLVED.search(sentence)
+            and not _STILL_OPEN.search(sentence)
+        ):
+            acts.resolved = True
+        verify = _VERIFY.search(sentence)
+        failure = _failure(sentence)
+        refusal = business and _REFUSE.search(sentence)
+        if verify and (failure or refusal):
+            acts.verification = ("failed", _reason(sentence, verify.end()))
+        elif verify and _VERIFY_OK.search(sentence) and not failure:
+            acts.verification = ("passed", None)
+        elif refusal:
+            reason = _REASON.search(sentence, refusal.end())
+            what = _phrase(sentence[refusal.start() : reason.start() if reason else None], 6)
+            acts.steps.append((what, "failed", _reason(sentence, refusal.end()), 1, True, business))
+        elif failure and not _PROMISE.search(sentence):
+            count = 1
+            step = failure[0]
+            if actor == "customer" and (tried := _TRIED.search(sentence)):
+                count = count_of(tried.group(0))
+                if what := re.search(rf"\b(?:tried|attempted)\s+(?:to\s+)?(?P<what>.+?)\s+{_COUNT}\b", sentence, re.I):
+                    step = _phrase(what.group("what"), 4) or step
+            acts.steps.append(
+                (step, "failed", failure[1], count, False, business or bool(_SELF_SERVICE.search(sentence)))
+            )
+        elif business and (done := _SUCCESS.search(sentence)) and done.group("done"):
+            subject = _phrase(re.split(r",\s|\bbut\b|\band\b", sentence[: done.start()])[-1], 4)
+            acts.steps.append((f"{subject} {done.group('done').lower()}".strip(), "success", None, 1, False, True))
+        if business and (handover := _ESCALATE.search(sentence)):
+            acts.handovers.append((handover.group("to").lower(), sentence))
+        if business and (promise := _PROMISE.search(sentence)):
+            verb = promise.group("verb") or promise.group("verb2") or promise.group("verb3")
+            rest = promise.group("rest") or promise.group("rest2") or promise.group("rest3") or ""
+            who = (promise.group("who") or "").lower()
+            by = actor if who in ("i", "we", "") else who.removeprefix("the ").removeprefix("our ")
+            acts.promises.append((_phrase(_DUE_WORDS.sub("", f"{verb} {rest}"), 6), by, sentence))
+        if actor == "customer":
+            if reported := _REPORTED.search(sentence):
+                rest = reported.group("rest") or reported.group("rest2") or ""
+                if re.search(
+                    r"\b(?:call|ring|phone|email|text|send|refund|credit|fix|sort|get back|contact|update|"
+                    r"deliver|arrive|be)\w*",
+                    rest,
+                    re.I,
+                ):
+                    what = re.sub(
+                        r"^\W*(?:that\s+)?(?:you|they|he|she|someone|it)?(?:'d|'ll| would| will| to)?\s+", "", rest
+                    )
+                    what = re.split(r"\s+(?:and|but)\s+", _DUE_WORDS.sub("", what))[0]
+                    acts.promises.append((_phrase(what, 6), "agent", sentence))
+            if tried := _TRIED.search(sentence):
+                acts.statements.append(("self_service_failed", sentence, count_of(tried.group(0))))
+            if _BEFORE.search(sentence):
+                acts.statements.append(("contacted_before", sentence, 1))
+            if _DID_NOT_HELP.search(sentence):
+                acts.statements.append(("did_not_help", sentence, 1))
+    return acts
