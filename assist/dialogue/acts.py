@@ -17,7 +17,8 @@ _NEG = r"(?:can't|cannot|can not|couldn't|could not|unable to|wasn't able to|was
 _FAIL = re.compile(
     r"\b(?:fail(?:ed|s|ing|ure)?|unsuccessful|declined|rejected|refused|bounced|timed out|time[sd]? out|expired"
     r"|invalid|incorrect|wrong|mismatch(?:ed)?|did(?:n't| not) match|does(?:n't| not) match|not recogni[sz]ed|error"
-    r"|crash(?:ed|es|ing)?|stuck|not working|(?:does|did|do|would|will)(?:n't| not) (?:work|go through|load|let me|accept)"
+    r"|crash(?:ed|es|ing)?|stuck|not working"
+    r"|(?:does|did|do|would|will)(?:n't| not) (?:work|go through|load|let me|accept)"
     r"|won't (?:work|go through|load|let me|accept)|keeps? (?:failing|crashing|saying|giving)|bounced back)\b",
     re.I,
 )
@@ -49,7 +50,8 @@ _REFUSE = re.compile(
     rf"\b(?:(?:we|i|the bank|they)\s+(?:{_NEG}|are not allowed to|aren't allowed to|no longer)\s+(?:offer|accept|take|"
     r"refund|process|approve|allow|give|issue|reverse|cancel|change|waive|extend|exchange|return|replace|do|honou?r|"
     r"cover|pay|reimburse|reopen|increase|lower|remove|help with)"
-    r"|not eligible|isn't eligible|is not eligible|ineligible|not covered|against (?:our )?policy|policy (?:doesn't|does not)"
+    r"|not eligible|isn't eligible|is not eligible|ineligible|not covered|against (?:our )?policy"
+    r"|policy (?:doesn't|does not)"
     r"|(?:has|have) been (?:declined|rejected|refused|denied)|(?:was|were|is) (?:declined|rejected|refused|denied))\b",
     re.I,
 )
@@ -100,16 +102,22 @@ _COUNT = (
     + r")"
 )
 _TRIED = re.compile(
-    rf"\b(?:tried|attempted|done|gone through|used|did|reset|requested|clicked|entered)\b[^.;!?]{{0,60}}?\b{_COUNT}(?:\s+times?)?\b"
-    rf"|\b{_COUNT}\s+(?:times?|attempts?|tries)\b[^.;!?]{{0,30}}\b(?:fail\w*|tried|attempt\w*|no luck|nothing|didn't|did not|won't)"
+    r"\b(?:tried|attempted|done|gone through|used|did|reset|requested|clicked|entered)\b"
+    rf"[^.;!?]{{0,60}}?\b{_COUNT}(?:\s+times?)?\b"
+    rf"|\b{_COUNT}\s+(?:times?|attempts?|tries)\b[^.;!?]{{0,30}}"
+    r"\b(?:fail\w*|tried|attempt\w*|no luck|nothing|didn't|did not|won't)"
     r"|\b(?:keeps?|kept) (?:failing|crashing|erroring|saying|rejecting|declining|timing out)\b",
     re.I,
 )
+_TRIED_WHAT = re.compile(rf"\b(?:tried|attempted)\s+(?:to\s+)?(?P<what>.+?)\s+{_COUNT}\b", re.I)
 _BEFORE = re.compile(
-    r"\b(?:i|we)(?:'ve| have| had)?\s+(?:already\s+|previously\s+|also\s+)?(?:contacted|called|rung|rang|phoned|emailed|"
+    r"\b(?:i|we)(?:'ve| have| had)?\s+(?:already\s+|previously\s+|also\s+)?"
+    r"(?:contacted|called|rung|rang|phoned|emailed|"
     r"messaged|written|wrote|chatted|spoken|spoke|been in touch|reached out|complained|raised this|raised it|reported|"
     r"told you|been on the phone|been on hold|been chasing|chased)\b"
-    rf"|\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)|umpteenth|another|{_COUNT}) (?:times?|contacts?|calls?|emails?)\b[^.;!?]{{0,25}}\b(?:contact|call|ring|email|writ|ask|chas|message|phon|tell)\w*"
+    r"|\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)|umpteenth|another|"
+    rf"{_COUNT}) (?:times?|contacts?|calls?|emails?)\b[^.;!?]{{0,25}}"
+    r"\b(?:contact|call|ring|email|writ|ask|chas|message|phon|tell)\w*"
     r"|\b(?:chasing|following up|follow up on|still waiting|yet again|once again)\b"
     r"|\b(?:last|previous) (?:time|week|month|call|chat|email)\b",
     re.I,
@@ -125,7 +133,8 @@ _DID_NOT_HELP = re.compile(
 )
 _DIGITS = re.compile(r"\b(?:(?:ending|ends)(?:\s+in)?\s+)?(?:of\s+)?[£$€]?\d[\d,.]*\b|\b(?:GBP|USD|EUR)\b", re.I)
 _DUE_WORDS = re.compile(
-    r"\s+(?:by|within|before|on|until|no later than|tomorrow|today|tonight|this|next|at\s+\d|in\s+(?:the\s+)?(?:next\s+)?"
+    r"\s+(?:by|within|before|on|until|no later than|tomorrow|today|tonight|this|next|at\s+\d"
+    r"|in\s+(?:the\s+)?(?:next\s+)?"
     r"(?:\d|a |an |one|two|three|four|five|few|couple|several|fortnight))\b.*$",
     re.I,
 )
@@ -233,16 +242,16 @@ def read_turn(text: str, *, actor: str) -> TurnActs:
         elif verify and _VERIFY_OK.search(sentence) and not failure:
             acts.verification = ("passed", None)
         elif refusal:
-            reason = _REASON.search(sentence, refusal.end())
-            what = _phrase(sentence[refusal.start() : reason.start() if reason else None], 6)
+            because = _REASON.search(sentence, refusal.end())
+            what = _phrase(sentence[refusal.start() : because.start() if because else None], 6)
             acts.steps.append((what, "failed", _reason(sentence, refusal.end()), 1, True, business))
         elif failure and not _PROMISE.search(sentence):
             count = 1
             step = failure[0]
             if actor == "customer" and (tried := _TRIED.search(sentence)):
                 count = count_of(tried.group(0))
-                if what := re.search(rf"\b(?:tried|attempted)\s+(?:to\s+)?(?P<what>.+?)\s+{_COUNT}\b", sentence, re.I):
-                    step = _phrase(what.group("what"), 4) or step
+                if told := _TRIED_WHAT.search(sentence):
+                    step = _phrase(told.group("what"), 4) or step
             acts.steps.append(
                 (step, "failed", failure[1], count, False, business or bool(_SELF_SERVICE.search(sentence)))
             )

@@ -79,7 +79,7 @@ _PAYEE = re.compile(
     rf"|\b(?i:for|to)\s+(?P<payee2>(?i:my|our)\s+(?i:{_RELATIONS}))\b"
 )
 _NOT_NAMES = frozenset(
-    "I The A An My Your Our This That It We You They He She Monday Tuesday Wednesday Thursday Friday Saturday "
+    "I The A An My Your Our This That It We You They He She Monday Tuesday Wednesday Thursday Friday Saturday "  # noqa: SIM905
     "Sunday Today Tomorrow Please Thanks Thank Hi Hello Dear".split()
 )
 _ACCOUNT_TYPE = re.compile(r"(?i)\b(checking|savings?|current|joint|business|isa|credit card)\s+accounts?\b")

@@ -33,7 +33,8 @@ BUSINESS = ("agent", "bot", "system")
 # Event data keys whose values are facts a customer gave (besides the `references` object).
 DATA_FACT_KEYS = ("amount", "merchant", "address", "card_last4", "date", "order_id", "case_id", "place", "payee")
 _ASKED = re.compile(
-    rf"\b(?P<label>{'|'.join(sorted(REFERENCE_LABELS, key=len, reverse=True))})\s*(?:number|no|id|ref|reference|code)?\b",
+    rf"\b(?P<label>{'|'.join(sorted(REFERENCE_LABELS, key=len, reverse=True))})"
+    r"\s*(?:number|no|id|ref|reference|code)?\b",
     re.I,
 )
 _REQUEST = re.compile(
@@ -85,9 +86,9 @@ def _data_items(event: TimelineEvent, mapping: ChannelMapping, reading: Reading)
     for field, value in view.references.items():
         reading.entities.append(Entity(**base, source="data", field=field, value=value))
     for field in DATA_FACT_KEYS:
-        value = event.data.get(field)
-        if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
-            reading.entities.append(Entity(**base, source="data", field=field, value=str(value)))
+        raw = event.data.get(field)
+        if isinstance(raw, str | int | float) and not isinstance(raw, bool) and str(raw):
+            reading.entities.append(Entity(**base, source="data", field=field, value=str(raw)))
     return bool(view.step or view.verification), bool(view.verification), bool(view.promise_what)
 
 
@@ -131,9 +132,13 @@ def _text_items(
         if (field, value) not in seen:
             seen.add((field, value))
             reading.entities.append(Entity(**base, field=field, value=value))
-    if asked and event.actor == "customer" and (value := bare_reference(event.text)):
-        if not any(e.value.replace(" ", "") == value for e in reading.entities if e.event_id == event.event_id):
-            reading.entities.append(Entity(**base, field=asked, value=value))
+    reply = bare_reference(event.text) if asked and event.actor == "customer" else None
+    if (
+        asked
+        and reply
+        and not any(e.value.replace(" ", "") == reply for e in reading.entities if e.event_id == event.event_id)
+    ):
+        reading.entities.append(Entity(**base, field=asked, value=reply))
 
 
 def _words(step: str) -> set[str]:
@@ -154,9 +159,9 @@ def _kept(reading: Reading, events: Sequence[TimelineEvent]) -> dict[str, str]:
     for event in events:
         target = event.data.get("fulfils")
         if target:
-            promise = next((e for e in events if str(target) in (e.event_id, e.source_id)), None)
-            if promise:
-                kept[promise.event_id] = event.event_id
+            named = next((e for e in events if str(target) in (e.event_id, e.source_id)), None)
+            if named:
+                kept[named.event_id] = event.event_id
     for promise in reading.promises:
         if promise.event_id in kept:
             continue

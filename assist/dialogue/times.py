@@ -123,3 +123,8 @@ def resolve(text: str, base: datetime) -> datetime | None:
         if when := _anchor(match, base):
             return when
     return None
+
+
+# dateparser loads its language data on first use (about a second); pay that at start, not in a request.
+resolve("by Thursday noon or on 24 Nov at 3pm", datetime(2026, 1, 1, tzinfo=UTC))
+resolve.cache_clear()

@@ -140,12 +140,13 @@ def failed_self_service(
     Failures a bot or system reported, failures the customer describes ("I've tried three times"), and a
     customer saying the suggested answer did not help. `count` is how many failed tries are known."""
     tagged = {e.event_id: e for e in events}
-    on_need = lambda item_id: (
-        item_id == MESSAGE_EVIDENCE
-        or (  # noqa: E731
-            item_id in tagged and now - tagged[item_id].occurred_at <= WINDOW and same_need(tagged[item_id], intent)
-        )
-    )
+
+    def on_need(item_id: str) -> bool:
+        if item_id == MESSAGE_EVIDENCE:
+            return True
+        event = tagged.get(item_id)
+        return event is not None and now - event.occurred_at <= WINDOW and same_need(event, intent)
+
     failed: list[Step] = []
     for step in reading.steps:
         if step.actor == "agent" or step.refusal or not step.self_service or not on_need(step.event_id):
