@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _NEG = r"(?:can't|cannot|can not|couldn't|could not|unable to|wasn't able to|was not able to|weren't able to|not able to|won't|will not|didn't|did not|doesn't|does not|isn't|is not|wasn't|was not|haven't|have not|hasn't|has not)"  # noqa: E501
 _FAIL = re.compile(
     r"\b(?:fail(?:ed|s|ing|ure)?|unsuccessful|declined|rejected|refused|bounced|timed out|time[sd]? out|expired"
@@ -23,7 +23,7 @@ _FAIL = re.compile(
     re.I,
 )
 _CANT = re.compile(
-    rf"\b{_NEG}\s+(?:be\s+)?(?P<verb>[a-z]+(?:ed)?)(?P<obj>(?:\s+(?!because|as|due|since|until|but|so)[\w'-]+){{0,4}})",
+    rf"\b{_NEG}\s+(?P<passive>be\s+)?(?P<verb>[a-z]+(?:ed)?)(?P<obj>(?:\s+(?!because|as|due|since|until|but|so)[\w'-]+){{0,4}})",
     re.I,
 )
 _SUCCESS = re.compile(
@@ -64,16 +64,22 @@ _ESCALATE = re.compile(
     re.I,
 )
 _BUSINESS = r"(?:i|we|someone|somebody|they|he|she|an? [a-z]+|the [a-z]+(?: team)?|our [a-z]+(?: team)?|[A-Z][a-z]+)"
+# Verbs after "we'll" that do not commit the business to anything ("we'll need your ID", "I'll see").
+_NOT_COMMITMENTS = (
+    "need|have|require|want|ask|like|love|hate|see|know|think|guess|assume|probably|just need|be needing|"
+    "be asking|be unable|be able to see|not|never|leave|hold on|wait"
+)
 _PROMISE = re.compile(
-    rf"\b(?P<who>{_BUSINESS})\s*(?:will|'ll|shall|are going to|is going to|am going to|aim to|should|promise to|"
-    r"promised to|will be able to)\s+(?:be\s+)?(?:(?:personally|definitely|also|then|now|get|try to)\s+)*"
-    r"(?P<verb>call|ring|phone|contact|email|e-mail|text|message|send|post|get back|come back|update|refund|credit|"
-    r"return|arrange|process|look into|investigate|review|fix|sort|resolve|deliver|dispatch|reply|respond|"
-    r"follow up|chase|check|replace|reissue|reverse|waive|transfer|pay|reimburse|visit|collect|confirm|let you know|"
-    r"be in touch|issue|cancel|close|unblock|unfreeze|restore|reconnect|repair|investigat\w+|refunded|credited|"
-    r"contacted|called|sent|issued|delivered|resolved|fixed|processed|reviewed|back)\b(?P<rest>[^.;!?]*)"
+    rf"\b(?P<who>{_BUSINESS})\s*(?:will|'ll|shall|are going to|is going to|am going to|aim to|promise to|promised to)"
+    rf"\s+(?!(?:{_NOT_COMMITMENTS})\b)(?:(?:personally|definitely|also|then|now|try to|make sure to)\s+)*"
+    r"(?P<verb>[a-z]+(?:\s+(?:back|up|into|out|in touch|you know))?)\b(?P<rest>[^.;!?]*)"
+    r"|\b(?P<who2>we|i|they)\b[^.;!?]{1,60}?\b(?:and|then)\s+(?:will|'ll|shall)\s+"
+    rf"(?!(?:{_NOT_COMMITMENTS})\b)(?P<verb4>[a-z]+)\b(?P<rest4>[^.;!?]*)"
     r"|\byou(?:'ll| will| should)\s+(?:then\s+)?(?P<verb2>receive|get|hear|see|have|be (?:refunded|credited|"
     r"contacted|called|sent|notified|updated))\b(?P<rest2>[^.;!?]*)"
+    r"|\b(?:it|this|that|they|your \w+|the \w+)\s+(?:should|will|'ll)\s+(?:be\s+)?(?P<verb5>arrive|reach you|be with you|"
+    r"delivered|credited|refunded|back|resolved|sorted|processed|reviewed|dispatched|cleared|reflect|show|appear|"
+    r"land)\b(?P<rest5>[^.;!?]*)"
     r"|\b(?P<verb3>expect|allow)\s+(?P<rest3>[^.;!?]*(?:within|in|by)\b[^.;!?]*)",
     re.I,
 )
@@ -131,7 +137,7 @@ _DID_NOT_HELP = re.compile(
     r"|\balready (?:tried|done|did|followed|read|seen|checked) (?:that|those|this|it|the|your|all)\b",
     re.I,
 )
-_DIGITS = re.compile(r"\b(?:(?:ending|ends)(?:\s+in)?\s+)?(?:of\s+)?[£$€]?\d[\d,.]*\b|\b(?:GBP|USD|EUR)\b", re.I)
+_DIGITS = re.compile(r"\b(?:(?:ending|ends)(?:\s+in)?\s+)?(?:of\s+)?[£$€]?\d[\d,.]*(?:-\w+)?\b|\b(?:GBP|USD|EUR)\b", re.I)
 _DUE_WORDS = re.compile(
     r"\s+(?:by|within|before|on|until|no later than|tomorrow|today|tonight|this|next|at\s+\d"
     r"|in\s+(?:the\s+)?(?:next\s+)?"
@@ -197,8 +203,10 @@ def _failure(sentence: str) -> tuple[str, str | None] | None:
     """(what failed, reason) for a sentence stating a failure."""
     if cant := _CANT.search(sentence):
         verb = cant.group("verb").lower()
-        if verb not in ("be", "have", "get", "know", "see", "find", "hear", "wait", "help", "believe"):
-            return _phrase(f"{verb} {cant.group('obj')}", 4), _reason(sentence, cant.end())
+        if verb not in ("be", "have", "get", "know", "see", "hear", "wait", "help", "believe", "thank", "stress"):
+            subject = _phrase(re.split(r",\s|\b(?:but|and|so)\b", sentence[: cant.start()])[-1], 4)
+            what = subject if cant.group("passive") and subject else _phrase(f"{verb} {cant.group('obj')}", 4)
+            return what, _reason(sentence, cant.end())
     if fail := _FAIL.search(sentence):
         if to := re.match(r"\s+to\s+(\w+(?:\s+[\w'-]+){0,3})", sentence[fail.end() :]):
             return _phrase(to.group(1), 4), _reason(sentence, fail.end() + to.end())
@@ -220,8 +228,11 @@ def says_resolved(text: str) -> bool:
     return any(_RESOLVED.search(s) and not _STILL_OPEN.search(s) for s in sentences(text))
 
 
-def read_turn(text: str, *, actor: str) -> TurnActs:
-    """The acts in one event's text; `actor` decides which acts it can make (only the business promises)."""
+def read_turn(text: str, *, actor: str, action: bool = False) -> TurnActs:
+    """The acts in one event's text; `actor` decides which acts it can make (only the business promises).
+
+    `action`: the event records something done (a flow submitted, a form sent), so a failure in it is a
+    failed attempt; in a customer's message a failure is a failed attempt only in self-service words."""
     acts = TurnActs()
     business = actor in ("agent", "bot", "system")
     for sentence in sentences(text):
@@ -245,7 +256,7 @@ def read_turn(text: str, *, actor: str) -> TurnActs:
             because = _REASON.search(sentence, refusal.end())
             what = _phrase(sentence[refusal.start() : because.start() if because else None], 6)
             acts.steps.append((what, "failed", _reason(sentence, refusal.end()), 1, True, business))
-        elif failure and not _PROMISE.search(sentence):
+        elif failure and not _PROMISE.search(sentence) and (business or action or _SELF_SERVICE.search(sentence)):
             count = 1
             step = failure[0]
             if actor == "customer" and (tried := _TRIED.search(sentence)):
@@ -261,11 +272,14 @@ def read_turn(text: str, *, actor: str) -> TurnActs:
         if business and (handover := _ESCALATE.search(sentence)):
             acts.handovers.append((handover.group("to").lower(), sentence))
         if business and (promise := _PROMISE.search(sentence)):
-            verb = promise.group("verb") or promise.group("verb2") or promise.group("verb3")
-            rest = promise.group("rest") or promise.group("rest2") or promise.group("rest3") or ""
-            who = (promise.group("who") or "").lower()
+            groups = promise.groupdict()
+            verb = next(groups[f"verb{n}"] for n in ("", "4", "2", "5", "3") if groups[f"verb{n}"])
+            rest = next((groups[f"rest{n}"] for n in ("", "4", "2", "5", "3") if groups[f"verb{n}"]), "") or ""
+            who = (promise.group("who") or promise.group("who2") or "").lower()
             by = actor if who in ("i", "we", "") else who.removeprefix("the ").removeprefix("our ")
-            acts.promises.append((_phrase(_DUE_WORDS.sub("", f"{verb} {rest}"), 6), by, sentence))
+            # "it should arrive ...": what "it" is was said before, so the whole sentence is the promise.
+            said = sentence if groups["verb5"] and who == "" else f"{verb} {rest}"
+            acts.promises.append((_phrase(_DUE_WORDS.sub("", said), 8), by, sentence))
         if actor == "customer":
             if reported := _REPORTED.search(sentence):
                 rest = reported.group("rest") or reported.group("rest2") or ""

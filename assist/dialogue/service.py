@@ -96,7 +96,7 @@ def _text_items(
     event: TimelineEvent, told: tuple[bool, bool, bool], asked: str | None, reading: Reading, *, entities: bool
 ) -> None:
     base = {"event_id": event.event_id, "at": event.occurred_at, "channel": event.channel, "actor": event.actor}
-    acts = read_turn(event.text, actor=event.actor)
+    acts = read_turn(event.text, actor=event.actor, action=event.kind == "action")
     step_told, verification_told, promise_told = told
     if acts.verification and not verification_told:
         outcome, reason = acts.verification

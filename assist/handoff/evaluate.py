@@ -8,7 +8,6 @@ do-not-ask coverage of the references the customer gave.
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,11 +16,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assist.dialogue.entities import normalise
-from assist.handoff.models import MESSAGE_ID, HandoffResult
+from assist.handoff.models import HandoffResult
+from assist.handoff.scoring import score_journey
 from assist.handoff.service import build_card
 from assist.intents.models import IntentPrediction
-from assist.privacy.redact import redact, redact_obj
 from assist.prompts.registry import PromptRegistry
 from assist.signals.service import compute_signals
 from assist.timeline.models import TimelineEvent
@@ -68,9 +66,10 @@ class Journey(BaseModel):
     noise: int = 0
     events: list[JourneyEvent]
     expect: Expected
+    text_only: bool = Field(default=False, description="Run with no `data` anywhere, noise included.")
 
 
-def resolved_noise(n: int, *, end: datetime, seed: int = 0) -> list[TimelineEvent]:
+def resolved_noise(n: int, *, end: datetime, seed: int = 0, text_only: bool = False) -> list[TimelineEvent]:
     """`n` events of old, resolved contacts ending at `end`: the history a long-standing customer has."""
     rng = random.Random(seed)
     events: list[TimelineEvent] = []
@@ -91,7 +90,11 @@ def resolved_noise(n: int, *, end: datetime, seed: int = 0) -> list[TimelineEven
                     kind="status" if last else "message",
                     occurred_at=at,
                     text="Sorted, closing this." if last else f"About order {order}: £{rng.randint(5, 300)}.00 ok?",
-                    data={"status": "resolved"} if last else {"intent": intent, "references": {"order_id": order}},
+                    data={}
+                    if text_only
+                    else {"status": "resolved"}
+                    if last
+                    else {"intent": intent, "references": {"order_id": order}},
                 )
             )
             at += timedelta(minutes=rng.randint(5, 90))
@@ -121,7 +124,8 @@ def journey_events(journey: Journey) -> list[TimelineEvent]:
         for e in journey.events
     ]
     start = min(e.occurred_at for e in own) - timedelta(days=3)
-    return [*resolved_noise(journey.noise, end=start, seed=len(journey.id)), *own]
+    noise = resolved_noise(journey.noise, end=start, seed=len(journey.id), text_only=journey.text_only)
+    return [*noise, *own]
 
 
 def _intent(label: str | None) -> IntentPrediction | None:
@@ -153,75 +157,24 @@ def run_journey(
     return result, events
 
 
-class JourneyScore(BaseModel):
-    id: str
-    expected: int
-    found: int
-    missing: list[str]
-    unsupported: list[str]
-    leaks: list[str]
-    do_not_ask_missing: list[str]
-
-
-def score_journey(journey: Journey, result: HandoffResult, events: list[TimelineEvent]) -> JourneyScore:
-    card, exp = result.summary, journey.expect
-    fact_values = {(f.field, normalise(f.value)) for f in card.facts}
-    checks: dict[str, bool] = {}
-    for fact in exp.facts:
-        for field, value in fact.items():
-            checks[f"fact {field}={value}"] = (field, normalise(value)) in fact_values
-    for step in exp.failures:
-        checks[f"failure {step}"] = any(f.step == step for f in card.failures)
-    for promise in exp.promises:
-        checks[f"promise {promise['what']}"] = any(
-            promise["what"] in p.what and p.overdue == promise.get("overdue", p.overdue) for p in card.promises
-        )
-    if exp.intent:
-        checks[f"intent {exp.intent}"] = card.goal is not None and card.goal.intent == exp.intent
-    if exp.next_step_contains:
-        checks["next step"] = bool(card.next_step and exp.next_step_contains.lower() in card.next_step.text.lower())
-    for value in exp.absent:
-        checks[f"absent {value}"] = value not in card.text and value not in {f.value for f in card.facts}
-    return JourneyScore(
-        id=journey.id,
-        expected=len(checks),
-        found=sum(checks.values()),
-        missing=[name for name, ok in checks.items() if not ok],
-        unsupported=_unsupported(result, events, journey.message),
-        leaks=_leaks(result, exp.secrets),
-        do_not_ask_missing=[f for f in exp.do_not_ask if f not in {d.field for d in result.do_not_ask}],
+def text_only(journey: Journey) -> Journey:
+    """The journey as a channel system that sends only what was said would post it: every `data` removed."""
+    return journey.model_copy(
+        update={"events": [e.model_copy(update={"data": {}}) for e in journey.events], "text_only": True}
     )
 
 
-def _unsupported(result: HandoffResult, events: list[TimelineEvent], message: str | None) -> list[str]:
-    """Citations of ids that do not exist, and facts whose cited event does not hold the value."""
-    said = {e.event_id: (redact(e.text) + json.dumps(redact_obj(e.data), ensure_ascii=False)) for e in events}
-    identifiers = {e.event_id: e.customer for e in events}
-    if message:
-        said[MESSAGE_ID] = redact(message)
-    bad = [f"{c} (no such event)" for c in result.summary.citations if c not in said]
-    for fact in result.summary.facts:
-        for c in fact.citations:
-            holds = normalise(fact.value) in normalise(said.get(c, "")) or fact.field in identifiers.get(c, {})
-            if not holds:
-                bad.append(f"{fact.field}={fact.value} cites {c}")
-    return bad
-
-
-def _leaks(result: HandoffResult, secrets: list[str]) -> list[str]:
-    dumped = result.model_dump(mode="json")
-    text = json.dumps(dumped, ensure_ascii=False)
-    leaks = [s for s in secrets if s in text]
-    if redact_obj(dumped) != dumped:
-        leaks.append("redact() still finds personal data in the result")
-    return leaks
-
-
-def evaluate(path: Path, *, prompts: PromptRegistry) -> dict[str, Any]:
+def evaluate(path: Path, *, prompts: PromptRegistry, text: bool = False) -> dict[str, Any]:
+    """Scores over the suite; `text=True` runs every journey text-only and scores by what each item cites."""
     scores = []
     for journey in load_journeys(path):
         result, events = run_journey(journey, prompts=prompts)
-        scores.append(score_journey(journey, result, events))
+        if text:
+            reference = result
+            result, events = run_journey(text_only(journey), prompts=prompts)
+            scores.append(score_journey(journey, result, events, reference=reference))
+        else:
+            scores.append(score_journey(journey, result, events))
     expected = sum(s.expected for s in scores)
     return {
         "journeys": len(scores),
@@ -229,6 +182,7 @@ def evaluate(path: Path, *, prompts: PromptRegistry) -> dict[str, Any]:
         "unsupported_citations": sum(len(s.unsupported) for s in scores),
         "personal_data_leaks": sum(len(s.leaks) for s in scores),
         "do_not_ask_missing": sum(len(s.do_not_ask_missing) for s in scores),
+        "unstated_facts": sum(len(s.unstated) for s in scores),
         "failures": [s.model_dump() for s in scores if s.missing or s.unsupported or s.leaks or s.do_not_ask_missing],
         "evaluated_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
