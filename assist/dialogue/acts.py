@@ -77,9 +77,9 @@ _PROMISE = re.compile(
     rf"(?!(?:{_NOT_COMMITMENTS})\b)(?P<verb4>[a-z]+)\b(?P<rest4>[^.;!?]*)"
     r"|\byou(?:'ll| will| should)\s+(?:then\s+)?(?P<verb2>receive|get|hear|see|have|be (?:refunded|credited|"
     r"contacted|called|sent|notified|updated))\b(?P<rest2>[^.;!?]*)"
-    r"|\b(?:it|this|that|they|your \w+|the \w+)\s+(?:should|will|'ll)\s+(?:be\s+)?(?P<verb5>arrive|reach you|be with you|"
-    r"delivered|credited|refunded|back|resolved|sorted|processed|reviewed|dispatched|cleared|reflect|show|appear|"
-    r"land)\b(?P<rest5>[^.;!?]*)"
+    r"|\b(?:it|this|that|they|your \w+|the \w+)\s+(?:should|will|'ll)\s+(?:be\s+)?"
+    r"(?P<verb5>arrive|reach you|be with you|delivered|credited|refunded|back|resolved|sorted|processed|reviewed|"
+    r"dispatched|cleared|reflect|show|appear|land)\b(?P<rest5>[^.;!?]*)"
     r"|\b(?P<verb3>expect|allow)\s+(?P<rest3>[^.;!?]*(?:within|in|by)\b[^.;!?]*)",
     re.I,
 )
@@ -137,7 +137,9 @@ _DID_NOT_HELP = re.compile(
     r"|\balready (?:tried|done|did|followed|read|seen|checked) (?:that|those|this|it|the|your|all)\b",
     re.I,
 )
-_DIGITS = re.compile(r"\b(?:(?:ending|ends)(?:\s+in)?\s+)?(?:of\s+)?[£$€]?\d[\d,.]*(?:-\w+)?\b|\b(?:GBP|USD|EUR)\b", re.I)
+_DIGITS = re.compile(
+    r"\b(?:(?:ending|ends)(?:\s+in)?\s+)?(?:of\s+)?[£$€]?\d[\d,.]*(?:-\w+)?\b|\b(?:GBP|USD|EUR)\b", re.I
+)
 _DUE_WORDS = re.compile(
     r"\s+(?:by|within|before|on|until|no later than|tomorrow|today|tonight|this|next|at\s+\d"
     r"|in\s+(?:the\s+)?(?:next\s+)?"

@@ -56,7 +56,12 @@ def score_journey(
     fact_values = {(f.field, normalise(f.value)) for f in card.facts}
     values = {normalise(f.value) for f in card.facts}
     checks: dict[str, bool] = {}
-    stated = normalise(" ".join([journey.message or "", *(e.text for e in journey.events)]))
+    # What the events say in words (raw and redacted) and the identifiers they carry (shown as placeholders).
+    said = [journey.message or "", *(e.text for e in journey.events)]
+    said += [redact(t) for t in said] + [
+        f"{k} {v} [{k.upper()}]" for e in journey.events for k, v in e.customer.items()
+    ]
+    stated = normalise(" ".join(said))
     unstated = [f"{f}={v}" for fact in exp.facts for f, v in fact.items() if text and normalise(v) not in stated]
     for fact in exp.facts:
         for field, value in fact.items():

@@ -10,11 +10,16 @@ METRICS = ("key_fact_recall", "unsupported_citations", "personal_data_leaks", "d
 
 
 def run(ws: Workspace, spec: SuiteSpec, *, options: dict[str, object], progress: bool) -> Outcome:
+    """The suite as written, and again text-only (every `data` removed: what a plain-text channel sends)."""
     scored = evaluate(ws.path(spec.data["journeys"]), prompts=ws.prompts)
+    text = evaluate(ws.path(spec.data["journeys"]), prompts=ws.prompts, text=True)
+    failed = [{"id": f["id"], "reason": _reason(f)} for f in scored["failures"]]
+    failed += [{"id": f"{f['id']} (text only)", "reason": _reason(f)} for f in text["failures"]]
     return Outcome(
-        metrics={name: float(scored[name]) for name in METRICS},
+        metrics={name: float(scored[name]) for name in METRICS}
+        | {f"text_only_{name}": float(text[name]) for name in METRICS},
         cases=int(scored["journeys"]),
-        details={"failed_journeys": [{"id": f["id"], "reason": _reason(f)} for f in scored["failures"]]},
+        details={"failed_journeys": failed, "text_only_unstated_facts": text["unstated_facts"]},
     )
 
 
