@@ -87,12 +87,12 @@ def history(size: int, run: int) -> list[TimelineEvent]:
 
 
 def measure(size: int, runs: int, prompts: PromptRegistry) -> dict[str, float]:
-    timings = []
+    timings, cpu = [], []
     for run in range(runs + 5):
         events = history(size, run)
         message = f"I still have no refund for order {88000 + run}, call me on 07700 900{run % 1000:03d}"
         signals = compute_signals(events=events, message=message, channel="phone", intent=None, now=NOW)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         build_card(
             events=events,
             message=message,
@@ -105,6 +105,7 @@ def measure(size: int, runs: int, prompts: PromptRegistry) -> dict[str, float]:
         )
         if run >= 5:
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
     timings.sort()
     return {
         "events": size,
@@ -112,6 +113,8 @@ def measure(size: int, runs: int, prompts: PromptRegistry) -> dict[str, float]:
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 2),
         "max_ms": round(timings[-1], 2),
+        # CPU time of the thread: what the card costs when the machine is shared (wall time waits for a core).
+        "cpu_p50_ms": round(statistics.median(cpu), 2),
     }
 
 
@@ -126,7 +129,10 @@ def main() -> None:
         print(json.dumps(results, indent=2))
     else:
         for r in results:
-            print(f"{r['events']:>4} events: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, max {r['max_ms']} ms")
+            print(
+                f"{r['events']:>4} events: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, max {r['max_ms']} ms,"
+                f" CPU p50 {r['cpu_p50_ms']} ms"
+            )
     ok = results[0]["p50_ms"] <= 10 and results[1]["p50_ms"] <= 50
     raise SystemExit(0 if ok else 1)
 

@@ -155,6 +155,34 @@ _FILLER = re.compile(r"^(?:your|my|the|a|an|this|that|our|his|her|their|its|you|
 _TRAILING = re.compile(r"\s+(?:for you|to you|for me|to me|please|again|now|today|though|yet)$", re.I)
 
 
+# Words without which a pattern cannot match: a substring test is far cheaper than the pattern, and most
+# sentences make none of these acts.
+_GATES = {
+    "resolved": ("resolv", "sorted", "fixed", "closed", "complet", "working", "works", "closing"),
+    "verify": ("verif", "identity", "id", "security", "authent", "selfie", "proof of", "passport", "licen", "kyc",
+               "code", "otp", "date of birth", "memorable", "document", "payslip", "statement"),
+    "fail": ("n't", "not", "unable", "cannot", "fail", "unsuccess", "declin", "reject", "refus", "bounc", "time",
+             "expir", "invalid", "incorrect", "wrong", "mismatch", "match", "recogni", "error", "crash", "stuck"),
+    "refuse": ("n't", "not", "unable", "cannot", "no longer", "eligib", "covered", "policy", "declin", "reject",
+               "refus", "denied", "allowed"),
+    "promise": ("will", "'ll", "shall", "going to", "aim to", "promise", "should", "expect", "allow"),
+    "success": ("succe", "went through", "worked", "working", "works", "been", "was", "were", "is now", "are now"),
+    "escalate": ("escalat", "pass", "transfer", "refer", "forward", "hand", "rais", "through", "connect", "assign",
+                 "sen", "log"),
+    "reported": ("said", "promis", "told", "assured", "supposed", "agreed"),
+    "tried": ("tried", "attempt", "done", "gone through", "used", "did", "reset", "request", "click", "enter",
+              "time", "tries", "keep", "kept"),
+    "before": ("contact", "call", "rung", "rang", "phoned", "email", "messag", "writ", "wrote", "chat", "spok",
+               "in touch", "reached", "complain", "raised", "reported", "told you", "on the phone", "on hold", "chas",
+               "follow", "still waiting", "again", "last", "previous", "time"),
+    "unhelpful": ("help", "work", "solve", "fix", "answer", "apply", "relevant", "useful", "already"),
+}  # fmt: skip
+
+
+def _may(low: str, gate: str) -> bool:
+    return any(word in low for word in _GATES[gate])
+
+
 @dataclass
 class TurnActs:
     """What one turn of text does, before it is tied to an event."""
@@ -238,18 +266,16 @@ def read_turn(text: str, *, actor: str, action: bool = False) -> TurnActs:
     acts = TurnActs()
     business = actor in ("agent", "bot", "system")
     for sentence in sentences(text):
-        if business and _RESOLVED.search(sentence) and not _STILL_OPEN.search(sentence):
+        low = sentence.lower()
+        closed = _may(low, "resolved") and _RESOLVED.search(sentence) and not _STILL_OPEN.search(sentence)
+        if closed and (business or re.search(r"\b(?:resolved|sorted|fixed|working)\b", low)):
             acts.resolved = True
-        if (
-            actor == "customer"
-            and re.search(r"\b(?:resolved|sorted|fixed|working)\b", sentence, re.I)
-            and _RESOLVED.search(sentence)
-            and not _STILL_OPEN.search(sentence)
-        ):
-            acts.resolved = True
-        verify = _VERIFY.search(sentence)
-        failure = _failure(sentence)
-        refusal = business and _REFUSE.search(sentence)
+        verify = _may(low, "verify") and _VERIFY.search(sentence)
+        failure = _failure(sentence) if _may(low, "fail") else None
+        refusal = business and _may(low, "refuse") and _REFUSE.search(sentence)
+        promise = _PROMISE.search(sentence) if business and _may(low, "promise") else None
+        self_service = bool(_SELF_SERVICE.search(sentence))
+        tried = _TRIED.search(sentence) if actor == "customer" and _may(low, "tried") else None
         if verify and (failure or refusal):
             acts.verification = ("failed", _reason(sentence, verify.end()))
         elif verify and _VERIFY_OK.search(sentence) and not failure:
@@ -258,48 +284,50 @@ def read_turn(text: str, *, actor: str, action: bool = False) -> TurnActs:
             because = _REASON.search(sentence, refusal.end())
             what = _phrase(sentence[refusal.start() : because.start() if because else None], 6)
             acts.steps.append((what, "failed", _reason(sentence, refusal.end()), 1, True, business))
-        elif failure and not _PROMISE.search(sentence) and (business or action or _SELF_SERVICE.search(sentence)):
-            count = 1
-            step = failure[0]
-            if actor == "customer" and (tried := _TRIED.search(sentence)):
-                count = count_of(tried.group(0))
-                if told := _TRIED_WHAT.search(sentence):
-                    step = _phrase(told.group("what"), 4) or step
-            acts.steps.append(
-                (step, "failed", failure[1], count, False, business or bool(_SELF_SERVICE.search(sentence)))
-            )
-        elif business and (done := _SUCCESS.search(sentence)) and done.group("done"):
+        elif failure and not promise and (business or action or self_service):
+            count = count_of(tried.group(0)) if tried else 1
+            told = _TRIED_WHAT.search(sentence) if tried else None
+            step = (_phrase(told.group("what"), 4) if told else "") or failure[0]
+            acts.steps.append((step, "failed", failure[1], count, False, business or self_service))
+        elif business and _may(low, "success") and (done := _SUCCESS.search(sentence)) and done.group("done"):
             subject = _phrase(re.split(r",\s|\bbut\b|\band\b", sentence[: done.start()])[-1], 4)
             acts.steps.append((f"{subject} {done.group('done').lower()}".strip(), "success", None, 1, False, True))
-        if business and (handover := _ESCALATE.search(sentence)):
+        if business and _may(low, "escalate") and (handover := _ESCALATE.search(sentence)):
             acts.handovers.append((handover.group("to").lower(), sentence))
-        if business and (promise := _PROMISE.search(sentence)):
-            groups = promise.groupdict()
-            verb = next(groups[f"verb{n}"] for n in ("", "4", "2", "5", "3") if groups[f"verb{n}"])
-            rest = next((groups[f"rest{n}"] for n in ("", "4", "2", "5", "3") if groups[f"verb{n}"]), "") or ""
-            who = (promise.group("who") or promise.group("who2") or "").lower()
-            by = actor if who in ("i", "we", "") else who.removeprefix("the ").removeprefix("our ")
-            # "it should arrive ...": what "it" is was said before, so the whole sentence is the promise.
-            said = sentence if groups["verb5"] and who == "" else f"{verb} {rest}"
-            acts.promises.append((_phrase(_DUE_WORDS.sub("", said), 8), by, sentence))
+        if promise:
+            acts.promises.append(_promised(promise, sentence, actor))
         if actor == "customer":
-            if reported := _REPORTED.search(sentence):
-                rest = reported.group("rest") or reported.group("rest2") or ""
-                if re.search(
-                    r"\b(?:call|ring|phone|email|text|send|refund|credit|fix|sort|get back|contact|update|"
-                    r"deliver|arrive|be)\w*",
-                    rest,
-                    re.I,
-                ):
-                    what = re.sub(
-                        r"^\W*(?:that\s+)?(?:you|they|he|she|someone|it)?(?:'d|'ll| would| will| to)?\s+", "", rest
-                    )
-                    what = re.split(r"\s+(?:and|but)\s+", _DUE_WORDS.sub("", what))[0]
-                    acts.promises.append((_phrase(what, 6), "agent", sentence))
-            if tried := _TRIED.search(sentence):
-                acts.statements.append(("self_service_failed", sentence, count_of(tried.group(0))))
-            if _BEFORE.search(sentence):
-                acts.statements.append(("contacted_before", sentence, 1))
-            if _DID_NOT_HELP.search(sentence):
-                acts.statements.append(("did_not_help", sentence, 1))
+            _customer_says(sentence, low, tried, acts)
     return acts
+
+
+def _promised(promise: re.Match[str], sentence: str, actor: str) -> tuple[str, str, str]:
+    groups = promise.groupdict()
+    verb = next(groups[f"verb{n}"] for n in ("", "4", "2", "5", "3") if groups[f"verb{n}"])
+    rest = next((groups[f"rest{n}"] for n in ("", "4", "2", "5", "3") if groups[f"verb{n}"]), "") or ""
+    who = (promise.group("who") or promise.group("who2") or "").lower()
+    by = actor if who in ("i", "we", "") else who.removeprefix("the ").removeprefix("our ")
+    # "it should arrive ...": what "it" is was said before, so the whole sentence is the promise.
+    said = sentence if groups["verb5"] and who == "" else f"{verb} {rest}"
+    return _phrase(_DUE_WORDS.sub("", said), 8), by, sentence
+
+
+_REPORTED_WHAT = re.compile(
+    r"\b(?:call|ring|phone|email|text|send|refund|credit|fix|sort|get back|contact|update|deliver|arrive|be)\w*", re.I
+)
+
+
+def _customer_says(sentence: str, low: str, tried: re.Match[str] | None, acts: TurnActs) -> None:
+    """A customer reporting a promise, tries that failed, earlier contacts, help that did not help."""
+    if _may(low, "reported") and (reported := _REPORTED.search(sentence)):
+        rest = reported.group("rest") or reported.group("rest2") or ""
+        if _REPORTED_WHAT.search(rest):
+            what = re.sub(r"^\W*(?:that\s+)?(?:you|they|he|she|someone|it)?(?:'d|'ll| would| will| to)?\s+", "", rest)
+            what = re.split(r"\s+(?:and|but)\s+", _DUE_WORDS.sub("", what))[0]
+            acts.promises.append((_phrase(what, 6), "agent", sentence))
+    if tried:
+        acts.statements.append(("self_service_failed", sentence, count_of(tried.group(0))))
+    if _may(low, "before") and _BEFORE.search(sentence):
+        acts.statements.append(("contacted_before", sentence, 1))
+    if _may(low, "unhelpful") and _DID_NOT_HELP.search(sentence):
+        acts.statements.append(("did_not_help", sentence, 1))

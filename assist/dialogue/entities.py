@@ -93,6 +93,7 @@ _PLACEHOLDER_FACTS = (
     ("phone", re.compile(r"(\[PHONE\])")),
     ("iban", re.compile(r"(\[IBAN\])")),
 )
+_HAS_DIGIT = re.compile(r"\d")
 NOT_REFERENCES = frozenset(("amount", "merchant", "address", "card_last4", "date", "place", "payee", "account"))
 
 
@@ -119,6 +120,8 @@ def _clean_name(name: str) -> str | None:
 
 def text_references(text: str) -> Iterator[tuple[str, str]]:
     """References alone: labelled ids and letter-prefixed codes (what links two contacts to one issue)."""
+    if not _HAS_DIGIT.search(text):
+        return
     taken: set[str] = set()
     for match in _LABELLED.finditer(text):
         value = match.group("id").strip().rstrip("-")
@@ -132,30 +135,74 @@ def text_references(text: str) -> Iterator[tuple[str, str]]:
             yield "reference", match.group(1)
 
 
+_PAY_GATE = (
+    "charge",
+    "pay",
+    "paid",
+    "transaction",
+    "purchase",
+    "debit",
+    "refund",
+    "spen",
+    "bought",
+    "£",
+    "$",
+    "€",
+    "gbp",
+    "usd",
+    "eur",
+)
+_PLACE_GATE = (
+    "branch",
+    "store",
+    "shop",
+    "atm",
+    "cash machine",
+    "cashpoint",
+    "office",
+    "station",
+    "depot",
+    "airport",
+    "mall",
+    "centre",
+    "center",
+)
+_PAYEE_GATE = ("pay", "send", "sent", "transfer", "money", "gift", "present", " my ", " our ")  # fmt: skip
+
+
 def text_entities(text: str) -> Iterator[tuple[str, str]]:
     """(field, value) pairs found in `text` (already redacted), in the order of the patterns."""
+    low = text.lower()
+    digits = bool(_HAS_DIGIT.search(text))
     yield from text_references(text)
-    for match in _AMOUNT.finditer(text):
-        yield "amount", amount_value(match)
-    for match in _DATE.finditer(text):
-        yield "date", match.group(1)
-    for match in _MERCHANT.finditer(text):
-        if name := _clean_name(match.group("name") or match.group("name2")):
-            yield "merchant", name
-    for match in _PLACE.finditer(text):
-        if name := _clean_name(match.group("place") or match.group("place2")):
-            yield "place", name
-    for match in _ADDRESS.finditer(text):
-        yield "address", match.group(1)
-    for match in _PAYEE.finditer(text):
-        payee = (match.group("payee") or match.group("payee2") or "").strip()
-        if payee and (payee.split()[0].lower() in ("my", "our") or _clean_name(payee)):
-            yield "payee", payee
-    for match in _ACCOUNT_TYPE.finditer(text):
-        yield "account", match.group(1).lower()
-    for field, pattern in _PLACEHOLDER_FACTS:
-        for match in pattern.finditer(text):
-            yield field, match.group(1)
+    if digits:
+        for match in _AMOUNT.finditer(text):
+            yield "amount", amount_value(match)
+        for match in _DATE.finditer(text):
+            yield "date", match.group(1)
+    if any(word in low for word in _PAY_GATE):
+        for match in _MERCHANT.finditer(text):
+            if name := _clean_name(match.group("name") or match.group("name2")):
+                yield "merchant", name
+    if any(word in low for word in _PLACE_GATE):
+        for match in _PLACE.finditer(text):
+            if name := _clean_name(match.group("place") or match.group("place2")):
+                yield "place", name
+    if digits:
+        for match in _ADDRESS.finditer(text):
+            yield "address", match.group(1)
+    if any(word in low for word in _PAYEE_GATE):
+        for match in _PAYEE.finditer(text):
+            payee = (match.group("payee") or match.group("payee2") or "").strip()
+            if payee and (payee.split()[0].lower() in ("my", "our") or _clean_name(payee)):
+                yield "payee", payee
+    if "account" in low:
+        for match in _ACCOUNT_TYPE.finditer(text):
+            yield "account", match.group(1).lower()
+    if digits or "[" in text:
+        for field, pattern in _PLACEHOLDER_FACTS:
+            for match in pattern.finditer(text):
+                yield field, match.group(1)
 
 
 def normalise(value: str) -> str:

@@ -9,11 +9,12 @@ into every audit record.
 from __future__ import annotations
 
 import hashlib
+import dataclasses
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from assist.errors import InputError
 
@@ -54,6 +55,8 @@ class ChannelMapping(BaseModel):
     values: dict[Literal["success", "failed", "resolved"], list[str]] = Field(default_factory=dict)
     references: dict[str, str] = Field(default_factory=dict, description="the system's key -> a reference field")
     sha256: str = ""
+    _keys: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
+    _values: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
 
     @field_validator("keys")
     @classmethod
@@ -63,16 +66,25 @@ class ChannelMapping(BaseModel):
             raise ValueError(f"unknown canonical key(s) {unknown}; use one of {list(CANONICAL)}")
         return keys
 
+    def model_post_init(self, context: Any, /) -> None:
+        # Looked up for every event: resolved once here.
+        self._keys = {c: (*self.keys.get(c, ()), *DEFAULT_KEYS[c]) for c in CANONICAL}
+        own: dict[str, list[str]] = {str(k): v for k, v in self.values.items()}
+        self._values = {k: frozenset((*own.get(k, ()), *v)) for k, v in DEFAULT_VALUES.items()}
+
     def keys_for(self, canonical: str) -> tuple[str, ...]:
-        return (*self.keys.get(canonical, ()), *DEFAULT_KEYS[canonical])
+        return self._keys[canonical]
+
+    def keys_by_name(self) -> dict[str, tuple[str, ...]]:
+        """Every canonical key's names, for a reader that looks several up per event."""
+        return self._keys
 
     def value_is(self, value: object, kind: Literal["success", "failed", "resolved"]) -> bool:
         if isinstance(value, bool):
             value = str(value).lower()
         if not isinstance(value, str):
             return False
-        word = value.strip().lower().replace(" ", "_").replace("-", "_")
-        return word in self.values.get(kind, ()) or word in DEFAULT_VALUES[kind]
+        return value.strip().lower().replace(" ", "_").replace("-", "_") in self._values[kind]
 
 
 BUILT_IN = ChannelMapping(version=1, owner="built-in")
@@ -106,7 +118,8 @@ def _first(data: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-class DataView(BaseModel):
+@dataclasses.dataclass(slots=True)
+class DataView:
     """One event's `data` in the project's conventions."""
 
     step: str | None = None
@@ -117,19 +130,45 @@ class DataView(BaseModel):
     promise_by: str | None = None
     due: str | None = None
     resolved: bool = False
-    references: dict[str, str] = Field(default_factory=dict)
+    references: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def read_links(data: dict[str, Any], mapping: ChannelMapping = BUILT_IN) -> tuple[bool, dict[str, str]]:
+    """Only what cuts a history into episodes: whether the event resolves its issue, and its references."""
+    if not data:
+        return False, {}
+    keys = mapping.keys_by_name().__getitem__
+    step = _first(data, keys("step"))
+    status = _first(data, keys("status"))
+    resolved = data.get("resolved") is True or (not step and mapping.value_is(status, "resolved"))
+    return resolved, _references(data, mapping)
+
+
+def _references(data: dict[str, Any], mapping: ChannelMapping) -> dict[str, str]:
+    found: dict[str, str] = {}
+    keys = mapping.keys_by_name().__getitem__
+    refs = _first(data, keys("references"))
+    if isinstance(refs, dict):
+        found = {str(k): str(v) for k, v in refs.items() if isinstance(v, str | int) and str(v)}
+    for key, name in mapping.references.items():
+        if isinstance(data.get(key), str | int) and str(data[key]):
+            found[name] = str(data[key])
+    return found
 
 
 def read_data(data: dict[str, Any], mapping: ChannelMapping = BUILT_IN) -> DataView:
     view = DataView()
-    step = _first(data, mapping.keys_for("step"))
-    result = _first(data, mapping.keys_for("result"))
+    if not data:
+        return view
+    keys = mapping.keys_by_name().__getitem__
+    step = _first(data, keys("step"))
+    result = _first(data, keys("result"))
     if isinstance(step, str):
         view.step = step
     outcome = (
         "success" if mapping.value_is(result, "success") else "failed" if mapping.value_is(result, "failed") else None
     )
-    verification = _first(data, mapping.keys_for("verification"))
+    verification = _first(data, keys("verification"))
     if verification is not None:
         view.verification = (
             "passed"
@@ -140,27 +179,22 @@ def read_data(data: dict[str, Any], mapping: ChannelMapping = BUILT_IN) -> DataV
         )
     if view.step and outcome:
         view.result = outcome  # type: ignore[assignment]
-    reason = _first(data, mapping.keys_for("reason"))
+    reason = _first(data, keys("reason"))
     if isinstance(reason, str) and (view.result == "failed" or view.verification == "failed"):
         view.reason = reason
     promise = data.get("promise")
-    due = _first(data, mapping.keys_for("due"))
+    due = _first(data, keys("due"))
     if isinstance(promise, dict):
         view.promise_what = str(promise.get("what") or "") or None
         view.promise_by = promise.get("by")
         due = promise.get("due", due)
     elif due is not None:
-        what = _first(data, mapping.keys_for("what"))
+        what = _first(data, keys("what"))
         view.promise_what = str(what or step or "follow-up")
-        view.promise_by = _first(data, mapping.keys_for("by"))
+        view.promise_by = _first(data, keys("by"))
     if isinstance(due, str):
         view.due = due
-    status = _first(data, mapping.keys_for("status"))
+    status = _first(data, keys("status"))
     view.resolved = data.get("resolved") is True or (mapping.value_is(status, "resolved") and not view.step)
-    refs = _first(data, mapping.keys_for("references"))
-    if isinstance(refs, dict):
-        view.references = {str(k): str(v) for k, v in refs.items() if isinstance(v, str | int) and str(v)}
-    for key, field in mapping.references.items():
-        if isinstance(data.get(key), str | int) and str(data[key]):
-            view.references[field] = str(data[key])
+    view.references = _references(data, mapping)
     return view

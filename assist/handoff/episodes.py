@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from assist.dialogue.acts import says_resolved
 from assist.dialogue.entities import normalise, text_references
-from assist.dialogue.vocabulary import BUILT_IN, ChannelMapping, read_data
+from assist.dialogue.vocabulary import BUILT_IN, ChannelMapping, read_links
 from assist.timeline.models import TimelineEvent
 
 EPISODE_GAP = timedelta(hours=72)
@@ -50,10 +50,10 @@ def episodes(events: list[TimelineEvent], mapping: ChannelMapping = BUILT_IN) ->
         ):
             found.append(Episode())
         episode = found[-1]
-        view = read_data(event.data, mapping)
+        resolved, references = read_links(event.data, mapping)
         episode.events.append(event)
-        episode.keys |= _keys(event, view.references)
-        resolved = view.resolved or (event.actor in ("agent", "system") and says_resolved(event.text))
+        episode.keys |= _keys(event, references)
+        resolved = resolved or (event.actor in ("agent", "system") and says_resolved(event.text))
         episode.resolved = episode.resolved or resolved
         previous = event
     return found
