@@ -58,14 +58,15 @@ _DATE = re.compile(
 _NAME = r"[A-Z][\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|&|of))*"
 _PAY_WORDS = r"charge|charged|payment|paid|pay|transaction|purchase|debit|debited|refund|spent|spend|bought"
 _MERCHANT = re.compile(
-    rf"(?i:{_PAY_WORDS})s?\s+(?:(?i:of|for)\s+)?(?:[£$€]\s?[\d,.]+\s+|\d[\d,.]*\s?(?i:pounds?|dollars?|euros?)\s+)?"
-    rf"(?i:from|at|by|with|on|to)\s+(?P<name>{_NAME})"
+    rf"\b(?i:{_PAY_WORDS})s?\s+(?:(?i:of|for)\s+)?(?:[£$€]\s?[\d,.]+\s+|\d[\d,.]*\s?(?i:pounds?|dollars?|euros?)\s+)?"
+    r"(?:(?i:for|on|in)\s+(?:[a-z]+\s+){0,2}?)?(?i:from|at|by|with|on|to)\s+(?P<name>" + _NAME + ")"
     rf"|(?:[£$€]\s?|\b(?:GBP|USD|EUR)\s?)\d[\d,.]*\s+(?i:at|from|with)\s+(?P<name2>{_NAME})"
 )
+_PLACE_NOUNS = r"branch|store|shop|ATM|cash machine|office|station|depot|post office|airport|mall|centre|center"
 _PLACE = re.compile(
-    rf"\b(?i:at|in|on)\s+(?:the\s+)?(?P<place>{_NAME}\s+(?i:branch|store|shop|ATM|cash machine|office|station|"
-    rf"depot|post office|airport|mall|centre|center))\b"
-    rf"|\b(?i:branch|store|ATM|cash machine|cashpoint|depot)\s+(?i:in|at|on)\s+(?:the\s+)?(?P<place2>{_NAME})"
+    rf"\b(?i:at|in|on)\s+(?:the\s+)?(?P<place>{_NAME}\s+(?i:{_PLACE_NOUNS}))\b"
+    rf"|\b(?i:branch|store|ATM|cash machine|cashpoint|depot)\s+(?i:in|at|on)\s+(?:the\s+)?"
+    rf"(?P<place2>{_NAME}(?:\s+(?i:{_PLACE_NOUNS}))?)"
 )
 _ADDRESS = re.compile(r"\b(\d{1,4}\s+[A-Z][\w' ]{2,40}?,\s*(?:[A-Z][a-z]+,?\s+)?[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b")
 _RELATIONS = (

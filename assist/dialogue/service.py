@@ -24,7 +24,6 @@ from assist.dialogue.models import (
 )
 from assist.dialogue.times import resolve
 from assist.dialogue.vocabulary import BUILT_IN, ChannelMapping, read_data
-from assist.privacy.redact import redact
 from assist.timeline.conventions import parse_time
 from assist.timeline.models import TimelineEvent
 
@@ -128,7 +127,7 @@ def _text_items(
     if not entities:
         return
     seen = {(e.field, e.value) for e in reading.entities if e.event_id == event.event_id}
-    for field, value in text_entities(redact(event.text)):
+    for field, value in text_entities(event.text):
         if (field, value) not in seen:
             seen.add((field, value))
             reading.entities.append(Entity(**base, field=field, value=value))
@@ -191,6 +190,9 @@ def read_timeline(
     entities: bool = True,
 ) -> Reading:
     """Everything `events` (oldest first) and the message say, each item citing its event.
+
+    Facts are read from the text as given: a caller that shows them passes redacted events (the handoff
+    stage redacts at its boundary, where a reference typed on request is kept as one).
 
     `entities=False` skips facts (references, amounts, ...), which signals do not need."""
     reading = Reading()

@@ -8,8 +8,8 @@ into every audit record.
 
 from __future__ import annotations
 
-import hashlib
 import dataclasses
+import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
