@@ -36,7 +36,8 @@ _SUCCESS = re.compile(
 )
 _REASON = re.compile(
     r"(?:\bbecause(?: of)?\b|\bdue to\b|\bsince\b|\bas\b(?! soon| well| a result| per)|\bafter\b|\bbeyond\b|\boutside\b"
-    r"|\bpast\b|\bwithout\b|\breason:?|\s[-(]|:)\s*(?P<reason>(?:[^.;!?)]|\.\d){3,120})",
+    r"|\bpast\b|\bwithout\b|\breason:?|\s[-(]|:|,(?=\s*(?:the|your|its?|there|this|that)\b))"
+    r"\s*(?P<reason>(?:[^.;!?)]|\.\d){3,120})",
     re.I,
 )
 _VERIFY = re.compile(
