@@ -60,6 +60,7 @@ def replay_record(*, services: Services, audit_id: str) -> ReplayResult:
     caller = Caller(role=Role(record.caller_role), key_id=record.key_id)
     inputs = dict(record.inputs)
     as_of = parse_time(inputs.pop("as_of", None)) or record.created_at
+    inputs.pop("channel_mapping", None)  # which mapping read the events: compared in version_changes
     # Identifiers were stored redacted; the customer id (or, for a stranger, an id nobody has) stands in.
     inputs["customer"] = {"customer_id": record.customer_id or f"replay:{audit_id}"}
     request_id = f"replay:{audit_id}"
@@ -94,6 +95,7 @@ def _version_changes(record: AuditRecord, services: Services) -> list[Difference
         "intent_model": services.intents.model_id,
         "embedding_model": EMBEDDING_MODEL,
         "policy_version": str(services.policy.version),
+        "channel_mapping.version": services.mapping.version,
     }
     if record.prompt is not None:
         now["prompt.sha256"] = services.prompts.get(record.prompt.id).ref.sha256
@@ -102,6 +104,7 @@ def _version_changes(record: AuditRecord, services: Services) -> list[Difference
         "embedding_model": record.embedding_model,
         "policy_version": None if record.policy_version is None else str(record.policy_version),
         "prompt.sha256": record.prompt.sha256 if record.prompt else None,
+        "channel_mapping.version": (record.inputs.get("channel_mapping") or {}).get("version"),
     }
     return [Difference(path=k, recorded=then[k], replayed=value) for k, value in now.items() if then[k] != value]
 

@@ -26,12 +26,18 @@ _CANT = re.compile(
     rf"\b{_NEG}\s+(?P<passive>be\s+)?(?P<verb>[a-z]+(?:ed)?)(?P<obj>(?:\s+(?!because|as|due|since|until|but|so)[\w'-]+){{0,4}})",
     re.I,
 )
+_DONE = (
+    r"approved|completed?|processed|sent|issued|reset|updated|raised|refunded|cancell?ed|canceled|frozen|blocked|"
+    r"unblocked|locked|unlocked|dispatched|credited|reversed|activated|retained|kept|swallowed|closed|replaced|"
+    r"reissued|changed|accepted|verified|confirmed|received|delivered|returned|logged|arranged|booked|scheduled|"
+    r"added|removed|paused|stopped|restored|fixed|resolved|done|made|transferred|paid|reserved|started|submitted|"
+    r"successful|through|set up|applied|opened|placed|registered|renewed|sorted"
+)
 _SUCCESS = re.compile(
-    r"\b(?:succeeded|successful(?:ly)?|went through|worked|is working|working now|works now|(?:has|have) been|was|were"
-    r"|is now|are now)\s*(?P<done>approved|completed|processed|sent|issued|reset|updated|raised|refunded|cancelled|"
-    r"canceled|frozen|blocked|unblocked|locked|unlocked|dispatched|credited|reversed|activated|retained|kept|"
-    r"swallowed|closed|replaced|reissued|changed|accepted|verified|confirmed|received|delivered|returned|logged|"
-    r"arranged|booked|scheduled|added|removed|paused|stopped|restored|fixed|resolved)?\b",
+    rf"\b(?:(?:has|have) been|was|were|is|are|got)\s+(?:now\s+)?(?:successfully\s+|all\s+)?(?P<done>{_DONE})\b"
+    rf"|\bsuccessfully\s+(?P<done2>[a-z]+ed)\b|\b(?P<done3>succeeded|went through|worked|(?:was|is) a success)\b"
+    rf"|\b(?:i|we)(?:'ve| have)\s+(?:now\s+|just\s+|successfully\s+|got\s+)?(?P<done4>{_DONE})\b(?P<object>[^.;!?,]*)"
+    rf"|^\W*(?P<noun>[a-z]+(?: [a-z]+)?)\s+(?P<done5>{_DONE})(?:\s+successfully)?\W*$",
     re.I,
 )
 _REASON = re.compile(
@@ -152,6 +158,19 @@ _SELF_SERVICE = re.compile(
     r"the system|kiosk|menu|password reset|reset|log ?in|sign ?in|code|one-time|otp|tried|attempted|attempts?)\b",
     re.I,
 )
+# A suggestion or request to the customer: what they were told to do next.
+_ADVICE = re.compile(
+    r"^\W*(?:(?:please|kindly|first|then|now|also|otherwise|alternatively),?\s+)*(?:try|check|make sure|go to|visit|"
+    r"restart|reinstall|update|clear|log out|log in|sign out|sign in|turn|reset|send|dm|follow|reply|call|contact|"
+    r"click|tap|select|open|delete|remove|uninstall|download|install|use|enter|fill|upload|wait|keep|bring|take|"
+    r"email|message|reach out)\b"
+    r"|\b(?:can|could|would|will) you (?:please |kindly )?(?:try|check|send|dm|confirm|provide|tell|let|share|follow|"
+    r"reach|call|email|message|upload|restart|reinstall|update|clear|make sure)\b"
+    r"|\b(?:i|we)(?:'d| would)? (?:recommend|suggest|advise)\b"
+    r"|\byou (?:can|could|should|may want to|need to|'ll need to|will need to) "
+    r"(?:try|check|send|dm|contact|call|visit|go|use|update|restart|reinstall|reset|upload|bring|reach)\b",
+    re.I,
+)
 _FILLER = re.compile(r"^(?:your|my|the|a|an|this|that|our|his|her|their|its|you|i|we|it)\s+", re.I)
 _TRAILING = re.compile(r"\s+(?:for you|to you|for me|to me|please|again|now|today|though|yet)$", re.I)
 
@@ -167,7 +186,8 @@ _GATES = {
     "refuse": ("n't", "not", "unable", "cannot", "no longer", "eligib", "covered", "policy", "declin", "reject",
                "refus", "denied", "allowed"),
     "promise": ("will", "'ll", "shall", "going to", "aim to", "promise", "should", "expect", "allow"),
-    "success": ("succe", "went through", "worked", "working", "works", "been", "was", "were", "is now", "are now"),
+    "success": ("succe", "went through", "worked", "been", "was", "were", "is", "are", "got", "'ve", "have", "ed",
+                "done", "complete", "made", "sent", "paid", "through"),
     "escalate": ("escalat", "pass", "transfer", "refer", "forward", "hand", "rais", "through", "connect", "assign",
                  "sen", "log"),
     "reported": ("said", "promis", "told", "assured", "supposed", "agreed"),
@@ -193,6 +213,7 @@ class TurnActs:
     verification: tuple[str, str | None] | None = None  # outcome, reason
     promises: list[tuple[str, str, str]] = field(default_factory=list)  # what, by, the words holding the due time
     handovers: list[tuple[str, str]] = field(default_factory=list)  # to, sentence
+    advice: list[str] = field(default_factory=list)  # what the business asked or advised the customer to do
     statements: list[tuple[str, str, int]] = field(default_factory=list)  # kind, sentence, count
     resolved: bool = False
 
@@ -290,13 +311,17 @@ def read_turn(text: str, *, actor: str, action: bool = False) -> TurnActs:
             told = _TRIED_WHAT.search(sentence) if tried else None
             step = (_phrase(told.group("what"), 4) if told else "") or failure[0]
             acts.steps.append((step, "failed", failure[1], count, False, business or self_service))
-        elif business and _may(low, "success") and (done := _SUCCESS.search(sentence)) and done.group("done"):
-            subject = _phrase(re.split(r",\s|\bbut\b|\band\b", sentence[: done.start()])[-1], 4)
-            acts.steps.append((f"{subject} {done.group('done').lower()}".strip(), "success", None, 1, False, True))
+        elif business and _may(low, "success") and (done := _SUCCESS.search(sentence)):
+            word = next(w for w in done.group("done", "done2", "done3", "done4", "done5") if w).lower()
+            before = done.group("object") or done.group("noun") or sentence[: done.start()]
+            subject = _phrase(re.split(r",\s|\bbut\b|\band\b", before)[-1], 4)
+            acts.steps.append((f"{subject} {word}".strip(), "success", None, 1, False, True))
         if business and _may(low, "escalate") and (handover := _ESCALATE.search(sentence)):
             acts.handovers.append((handover.group("to").lower(), sentence))
         if promise:
             acts.promises.append(_promised(promise, sentence, actor))
+        elif business and not failure and _ADVICE.search(sentence):
+            acts.advice.append(sentence)
         if actor == "customer":
             _customer_says(sentence, low, tried, acts)
     return acts

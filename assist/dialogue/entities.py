@@ -74,10 +74,17 @@ _RELATIONS = (
     r"grandson|granddaughter|grandmother|grandfather|nan|gran|niece|nephew|uncle|aunt|child|children|kids|builder|"
     r"plumber|electrician|solicitor|school|nursery|carer|tenant|flatmate|boss|employer|colleague|family"
 )
+_PERSON = r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-zA-Z]+(?:\s+[A-Z][a-z]+)?"
 _PAYEE = re.compile(
-    rf"(?i:pay|paid|paying|payment|send|sent|sending|transfer|transferred|transferring|money|gift|present)\b"
-    rf"[^.?!]{{0,40}}?\b(?i:to|for)\s+(?P<payee>(?i:my|our)\s+(?i:{_RELATIONS})|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+    rf"(?i:pay|paid|paying|payment|send|sent|sending|transfer|transferred|transferring|money|gift|present|funds)\b"
+    rf"(?:[^.?!]|\.\d){{0,40}}?\b(?i:to|for)\s+(?:the\s+\w+\s+account\s+of\s+)?"
+    rf"(?P<payee>(?i:my|our)\s+(?i:{_RELATIONS})|{_PERSON})"
     rf"|\b(?i:for|to)\s+(?P<payee2>(?i:my|our)\s+(?i:{_RELATIONS}))\b"
+    rf"|\baccount\s+of\s+(?P<payee3>{_PERSON})"
+    rf"|\b(?P<payee4>{_PERSON})\s+(?i:is|will be)\s+the\s+(?i:recipient|payee|receiver)"
+    rf"|\b(?i:recipient|payee|receiver)\s+(?i:is|will be|should be)\s+(?P<payee5>{_PERSON})"
+    rf"|\b(?i:send|pay|transfer)\s+(?P<payee6>{_PERSON})\s+(?:[£$€]|\d|(?i:a|an|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|twenty|thirty|forty|fifty|hundred)\b)"
 )
 _NOT_NAMES = frozenset(
     "I The A An My Your Our This That It We You They He She Monday Tuesday Wednesday Thursday Friday Saturday "  # noqa: SIM905
@@ -168,7 +175,8 @@ _PLACE_GATE = (
     "centre",
     "center",
 )
-_PAYEE_GATE = ("pay", "send", "sent", "transfer", "money", "gift", "present", " my ", " our ")  # fmt: skip
+_PAYEE_GATE = ("pay", "send", "sent", "transfer", "money", "gift", "present", " my ", " our ", "account of",
+               "recipient", "receiver", "funds")  # fmt: skip
 
 
 def text_entities(text: str) -> Iterator[tuple[str, str]]:
@@ -194,7 +202,8 @@ def text_entities(text: str) -> Iterator[tuple[str, str]]:
             yield "address", match.group(1)
     if any(word in low for word in _PAYEE_GATE):
         for match in _PAYEE.finditer(text):
-            payee = (match.group("payee") or match.group("payee2") or "").strip()
+            payee = next((p for p in match.group("payee", "payee2", "payee3", "payee4", "payee5", "payee6") if p), "")
+            payee = re.sub(r"^(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+", "", payee.strip())
             if payee and (payee.split()[0].lower() in ("my", "our") or _clean_name(payee)):
                 yield "payee", payee
     if "account" in low:

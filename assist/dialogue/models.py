@@ -55,6 +55,12 @@ class Handover(Item):
     text: str
 
 
+class Advice(Item):
+    """What the business asked or advised the customer to do ("please try reinstalling", "DM us your order")."""
+
+    text: str
+
+
 class Decision(Item):
     text: str
     outcome: Literal["approved", "refused"]
@@ -82,6 +88,7 @@ class Reading(BaseModel):
     promises: list[Promise] = Field(default_factory=list)
     kept: dict[str, str] = Field(default_factory=dict, description="Promise event id -> the event that kept it.")
     handovers: list[Handover] = Field(default_factory=list)
+    advice: list[Advice] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     statements: list[Statement] = Field(default_factory=list)
@@ -93,6 +100,7 @@ class Reading(BaseModel):
         self.promises += other.promises
         self.kept |= other.kept
         self.handovers += other.handovers
+        self.advice += other.advice
         self.decisions += other.decisions
         self.entities += other.entities
         self.statements += other.statements

@@ -14,6 +14,7 @@ from datetime import datetime
 from assist.dialogue.acts import read_turn
 from assist.dialogue.entities import REFERENCE_LABELS, text_entities
 from assist.dialogue.models import (
+    Advice,
     Entity,
     Handover,
     Promise,
@@ -121,6 +122,7 @@ def _text_items(
                 Promise(**base, what=what, by=by, due=resolve(words, event.occurred_at), due_text=words)
             )
     reading.handovers += [Handover(**base, to=to, text=sentence) for to, sentence in acts.handovers]
+    reading.advice += [Advice(**base, text=sentence) for sentence in acts.advice]
     reading.statements += [Statement(**base, kind=k, text=s, count=n) for k, s, n in acts.statements]  # type: ignore[arg-type]
     if acts.resolved:
         reading.resolved.append(event.event_id)

@@ -22,21 +22,14 @@ _SMALL_TALK = re.compile(
     r"sure|right|great|please)\b[^.?!]*[.?!]*\s*$",
     re.I,
 )
-_NEED = re.compile(
-    r"\b(?:want|need|would like|'d like|trying to|try to|tried|can't|cannot|couldn't|unable|won't|how (?:do|can|long)|"
-    r"why|where|when|help|refund|problem|issue|not|never|charged|missing|lost|stolen|wrong|still|please|cancel|change|"
-    r"close|open|send|transfer|pay|block|freeze|dispute|complain|waiting|broken|failed|failing|declined)\b",
-    re.I,
-)
 
 
 def need_words(text: str) -> str | None:
-    """The sentences of a customer turn that state a need, without the greeting in front of them."""
+    """A customer turn without its greetings, pleasantries and introductions: the need in their words."""
     said = [s for s in sentences(text) if not _SMALL_TALK.match(s)]
     if not said:
         return None
-    start = next((i for i, s in enumerate(said) if _NEED.search(s)), 0)
-    words = " ".join(said[start : start + 2])
+    words = " ".join(said)[:MAX_WORDS_CHARS]
     return words if len(words.split()) >= 3 else None
 
 

@@ -71,6 +71,7 @@ def build_local_card(
         failures=failures,
         promises=promises,
         escalations=parts.escalations(reading),
+        advised=parts.advised(reading),
         facts=facts,
         sentiment=customer.sentiment(relevant, signals, message),
         open_question=question,

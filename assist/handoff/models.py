@@ -72,6 +72,7 @@ class HandoffCard(BaseModel):
     failures: list[Attempt]
     promises: list[Promise]
     escalations: list[Cited] = Field(default_factory=list, description="Escalations and transfers, newest first.")
+    advised: list[Cited] = Field(default_factory=list, description="What the customer was asked or advised to do.")
     facts: list[Fact]
     sentiment: SentimentTrend | None
     open_question: Cited | None

@@ -17,6 +17,8 @@ from assist.timeline.models import TimelineEvent
 MAX_CITATIONS = 10
 MAX_ATTEMPTS = 8
 MAX_ESCALATIONS = 3
+MAX_ADVICE = 2
+MAX_ADVICE_CHARS = 160
 # Identifiers a customer is known by; emails and phones only as placeholders (on file, do not ask).
 IDENTIFIER_FACTS = {"account_id": None, "email": "[EMAIL]", "phone": "[PHONE]", "handle": None}
 
@@ -133,6 +135,12 @@ def escalations(reading: Reading) -> list[Cited]:
     items = [Cited(text=f"to {h.to} ({h.actor} in {h.channel}, {h.at:%d %b %H:%M})", citations=[h.event_id])
              for h in reading.handovers]  # fmt: skip
     return items[::-1][:MAX_ESCALATIONS]
+
+
+def advised(reading: Reading) -> list[Cited]:
+    """The latest things the customer was asked or advised to do, newest first, in the words used."""
+    items = [Cited(text=a.text[:MAX_ADVICE_CHARS], citations=[a.event_id]) for a in reading.advice]
+    return items[::-1][:MAX_ADVICE]
 
 
 def facts(reading: Reading, events: list[TimelineEvent], all_events: list[TimelineEvent]) -> list[Fact]:

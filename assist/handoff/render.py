@@ -12,6 +12,7 @@ from assist.handoff.models import Cited, Fact, HandoffCard
 
 MAX_ITEMS_PER_LINE = 4
 MAX_FACTS = 8
+MAX_ADVICE_LINE = 2
 
 
 def _cited(item: Cited | Fact) -> str:
@@ -37,6 +38,7 @@ def render(card: HandoffCard) -> str:
     lines += _line("Promised", card.promises)
     lines += _line("Failed", card.failures)
     lines += _line("Escalated", card.escalations)
+    lines += _line("Advised", card.advised, MAX_ADVICE_LINE)
     failed = {id(f) for f in card.failures}
     lines += _line("Tried", [a for a in card.attempts if a.result != "failed" and id(a) not in failed])
     if card.facts:
@@ -64,6 +66,7 @@ def assemble(**parts: object) -> HandoffCard:
         *card.failures,
         *card.promises,
         *card.escalations,
+        *card.advised,
         *card.facts,
         *(x for x in (card.sentiment, card.open_question, card.next_step) if x),
     ]
