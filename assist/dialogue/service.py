@@ -118,9 +118,8 @@ def _text_items(
             )
     if not promise_told:
         for what, by, words in acts.promises:
-            reading.promises.append(
-                Promise(**base, what=what, by=by, due=resolve(words, event.occurred_at), due_text=words)
-            )
+            due = resolve(words, event.occurred_at, past=event.actor == "customer")  # a customer reports a promise
+            reading.promises.append(Promise(**base, what=what, by=by, due=due, due_text=words))
     reading.handovers += [Handover(**base, to=to, text=sentence) for to, sentence in acts.handovers]
     reading.advice += [Advice(**base, text=sentence) for sentence in acts.advice]
     reading.statements += [Statement(**base, kind=k, text=s, count=n) for k, s, n in acts.statements]  # type: ignore[arg-type]

@@ -79,11 +79,12 @@ def _end_of(period: str, base: datetime) -> datetime:
     return base.replace(hour=17, minute=30, second=0, microsecond=0)  # "end of (the) day", "later today"
 
 
-def _anchor(match: re.Match[str], base: datetime) -> datetime | None:
+def _anchor(match: re.Match[str], base: datetime, past: bool) -> datetime | None:
     day, part = match.group("day"), match.group("part")
     if not day and not part:
         return None
-    settings = {"RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY"}
+    prefer = "past" if past else "future"
+    settings = {"RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": prefer, "DATE_ORDER": "DMY"}
     when = base
     if day:
         lowered = day.lower()
@@ -93,7 +94,7 @@ def _anchor(match: re.Match[str], base: datetime) -> datetime | None:
         when = parsed.replace(tzinfo=UTC)
         if lowered.startswith("next ") and (when - base).days < 1:
             when += timedelta(weeks=1)
-        if when.date() < base.date():  # a date without a year that has passed this year is next year's
+        if not past and when.date() < base.date():  # a date without a year that has passed is next year's
             when = when.replace(year=when.year + 1)
     if part is None:
         return when.replace(hour=23, minute=59, second=0, microsecond=0)
@@ -106,21 +107,24 @@ def _anchor(match: re.Match[str], base: datetime) -> datetime | None:
             return None
         at = clock.time()
     when = when.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
-    if not day and when <= base:  # "by 3pm" said at 4pm means tomorrow
+    if not day and not past and when <= base:  # "by 3pm" said at 4pm means tomorrow
         when += timedelta(days=1)
     return when
 
 
 @lru_cache(maxsize=4096)
-def resolve(text: str, base: datetime) -> datetime | None:
-    """The time `text` puts a deadline at, said at `base` (aware); None when it names none."""
+def resolve(text: str, base: datetime, *, past: bool = False) -> datetime | None:
+    """The time `text` puts a deadline at, said at `base` (aware); None when it names none.
+
+    `past`: the words report an earlier promise ("you said you'd ring on Monday"), so a weekday or date
+    without a year is the last one, not the next."""
     base = base.astimezone(UTC)
     if match := _SPAN.search(text):
         return _span(match, base)
     if match := _PERIOD_END.search(text):
         return _end_of(match.group("period").lower(), base)
     for match in _ANCHOR.finditer(text):
-        if when := _anchor(match, base):
+        if when := _anchor(match, base, past):
             return when
     return None
 

@@ -38,3 +38,10 @@ def test_a_clock_time_already_past_that_day_is_the_next_day() -> None:
 
 def test_words_without_a_time_give_none() -> None:
     assert resolve("We will look into it", SAID) is None
+
+
+def test_a_reported_promise_means_the_last_such_day_not_the_next() -> None:
+    friday = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    said = "You said you'd ring me on Monday"
+    assert resolve(said, friday) == datetime(2026, 11, 23, 23, 59, tzinfo=UTC)
+    assert resolve(said, friday, past=True) == datetime(2026, 11, 16, 23, 59, tzinfo=UTC)
