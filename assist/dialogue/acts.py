@@ -60,7 +60,8 @@ _REFUSE = re.compile(
     r"|not eligible|isn't eligible|is not eligible|ineligible|not covered|against (?:our )?policy"
     r"|policy (?:doesn't|does not)"
     r"|(?:application|request|claim|appeal|complaint|dispute|refund|return|exchange|chargeback|cancellation|"
-    r"extension|increase|exception)s?\s+(?:has been|have been|was|were|is|are)\s+(?:declined|rejected|refused|denied))\b",
+    r"extension|increase|exception)s?\s+(?:has been|have been|was|were|is|are)\s+"
+    r"(?:declined|rejected|refused|denied))\b",
     re.I,
 )
 _ESCALATE = re.compile(
