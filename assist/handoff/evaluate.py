@@ -52,6 +52,11 @@ class Expected(BaseModel):
     do_not_ask: list[str] = Field(default_factory=list, description="fields the customer gave")
     absent: list[str] = Field(default_factory=list, description="values from noise that must not show")
     secrets: list[str] = Field(default_factory=list, description="personal data that must not show")
+    # Plain-text journeys name the events that hold a failure, promise or escalation (there is no step id).
+    failed_in: list[str] = Field(default_factory=list, description="events a card failure must cite")
+    promised_in: list[dict[str, Any]] = Field(default_factory=list, description="{event, overdue}")
+    escalated_in: list[str] = Field(default_factory=list, description="events a card escalation must cite")
+    goal_words: str | None = Field(default=None, description="words the goal must quote (the need, not a greeting)")
 
 
 class Journey(BaseModel):

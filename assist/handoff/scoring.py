@@ -79,6 +79,17 @@ def score_journey(
             and p.overdue == promise.get("overdue", p.overdue)
             for p in card.promises
         )
+    for event_id in exp.failed_in:
+        checks[f"failure in {event_id}"] = any(event_id in f.citations for f in card.failures)
+    for promise in exp.promised_in:
+        checks[f"promise in {promise['event']}"] = any(
+            promise["event"] in p.citations and p.overdue == promise.get("overdue", p.overdue) for p in card.promises
+        )
+    for event_id in exp.escalated_in:
+        checks[f"escalation in {event_id}"] = any(event_id in e.citations for e in card.escalations)
+    if exp.goal_words:
+        words = (card.goal.customer_words or "") if card.goal else ""
+        checks["goal words"] = exp.goal_words.lower() in words.lower()
     if exp.intent:
         checks[f"intent {exp.intent}"] = card.goal is not None and card.goal.intent == exp.intent
     if exp.next_step_contains and reference is not None and reference.summary.next_step:
