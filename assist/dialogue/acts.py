@@ -54,7 +54,7 @@ _VERIFY = re.compile(
 )
 _VERIFY_OK = re.compile(r"\b(?:passed|verified|successful(?:ly)?|confirmed|approved|complete[d]?|accepted)\b", re.I)
 _REFUSE = re.compile(
-    rf"\b(?:(?:we|i|the bank|they)\s+(?:{_NEG}|are not allowed to|aren't allowed to|no longer)\s+(?:offer|accept|take|"
+    rf"\b(?:(?:we|i|the bank|they)(?:'re|'m| are| am)?\s+(?:{_NEG}|not allowed to|unable to|no longer)\s+(?:offer|accept|take|"
     r"refund|process|approve|allow|give|issue|reverse|cancel|change|waive|extend|exchange|return|replace|do|honou?r|"
     r"cover|pay|reimburse|reopen|increase|lower|remove|help with)"
     r"|not eligible|isn't eligible|is not eligible|ineligible|not covered|against (?:our )?policy"
@@ -68,7 +68,7 @@ _ESCALATE = re.compile(
     r"\b(?:escalat\w+|pass(?:ed|ing)?|transferr?\w*|referr?\w*|forward\w*|hand(?:ed|ing)?|rais(?:ed|ing)|"
     r"put (?:you )?through|connect\w*|assign\w*|sen[dt]|log(?:ged)?)\s+(?:[\w'-]+\s+){0,5}?"
     r"(?:(?:on|over|up)\s+)?(?:to|with)\s+(?:the |our |a |my |your |an )?(?P<to>(?:senior |specialist |dedicated )?"
-    r"(?:supervisor|manager|team leader|specialist|\w+ team|team|department|colleagues?|engineers?|technician|"
+    r"(?:supervisor|manager|team leader|specialist|(?:\w+ ){1,2}team|team|department|colleagues?|engineers?|technician|"
     r"investigations?|claims|complaints|fraud|billing|tier \w+|second line|back office|underwriters?|[a-z]+ desk))\b",
     re.I,
 )

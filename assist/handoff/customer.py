@@ -18,15 +18,16 @@ MAX_SENTIMENT_CITATIONS = 3
 # Openers that say nothing about the need: greetings, pleasantries, introductions, thanks.
 _SMALL_TALK = re.compile(
     r"^\W*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day)|dear \w+|greetings|thanks?(?: you)?|cheers|"
-    r"hope you(?:'re| are) (?:well|ok|good)|how are you|i hope|my name is|this is \w+|it'?s \w+ here|ok(?:ay)?|yes|no|"
-    r"sure|right|great|please)\b[^.?!]*[.?!]*\s*$",
+    r"hope you(?:'re| are) (?:well|ok|good)|how are you|i hope you\b[^.?!,]*|my name is \w+(?: \w+)?|this is \w+|"
+    r"it'?s \w+ here|ok(?:ay)?|yes|no|sure|right|great|please)\b(?:\s+(?:there|team|all|again|\w+ here))?\W*",
     re.I,
 )
 
 
 def need_words(text: str) -> str | None:
     """A customer turn without its greetings, pleasantries and introductions: the need in their words."""
-    said = [s for s in sentences(text) if not _SMALL_TALK.match(s)]
+    # "Hi, I'd like to return ..." keeps what follows the greeting; "Hello there!" alone is dropped.
+    said = [rest for s in sentences(text) if len((rest := _SMALL_TALK.sub("", s, count=1)).split()) >= 2]
     if not said:
         return None
     words = " ".join(said)[:MAX_WORDS_CHARS]

@@ -132,7 +132,10 @@ def _unsupported(result: HandoffResult, events: list[TimelineEvent], message: st
     bad = [f"{c} (no such event)" for c in result.summary.citations if c not in said]
     for fact in result.summary.facts:
         for c in fact.citations:
-            holds = normalise(fact.value) in normalise(said.get(c, "")) or fact.field in identifiers.get(c, {})
+            text = normalise(said.get(c, ""))
+            # An amount is shown in one form ("2,500 euros" -> "€2,500"): its number must be in the event.
+            value = normalise(fact.value).lstrip("£$€") if fact.field == "amount" else normalise(fact.value)
+            holds = value in text or fact.field in identifiers.get(c, {})
             if not holds:
                 bad.append(f"{fact.field}={fact.value} cites {c}")
     return bad
