@@ -54,8 +54,8 @@ _VERIFY = re.compile(
 )
 _VERIFY_OK = re.compile(r"\b(?:passed|verified|successful(?:ly)?|confirmed|approved|complete[d]?|accepted)\b", re.I)
 _REFUSE = re.compile(
-    rf"\b(?:(?:we|i|the bank|they)(?:'re|'m| are| am)?\s+(?:{_NEG}|not allowed to|unable to|no longer)\s+(?:offer|accept|take|"
-    r"refund|process|approve|allow|give|issue|reverse|cancel|change|waive|extend|exchange|return|replace|do|honou?r|"
+    rf"\b(?:(?:we|i|the bank|they)(?:'re|'m| are| am)?\s+(?:{_NEG}|not allowed to|unable to|no longer)\s+"
+    r"(?:offer|accept|take|refund|process|approve|allow|give|issue|reverse|cancel|change|waive|extend|exchange|return|replace|do|honou?r|"
     r"cover|pay|reimburse|reopen|increase|lower|remove|help with)"
     r"|not eligible|isn't eligible|is not eligible|ineligible|not covered|against (?:our )?policy"
     r"|policy (?:doesn't|does not)"
