@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _NEG = r"(?:can't|cannot|can not|couldn't|could not|unable to|wasn't able to|was not able to|weren't able to|not able to|won't|will not|didn't|did not|doesn't|does not|isn't|is not|wasn't|was not|haven't|have not|hasn't|has not)"  # noqa: E501
@@ -282,11 +283,14 @@ def says_resolved(text: str) -> bool:
     return any(_RESOLVED.search(s) and not _STILL_OPEN.search(s) for s in sentences(text))
 
 
+@lru_cache(maxsize=8192)
 def read_turn(text: str, *, actor: str, action: bool = False) -> TurnActs:
     """The acts in one event's text; `actor` decides which acts it can make (only the business promises).
 
     `action`: the event records something done (a flow submitted, a form sent), so a failure in it is a
-    failed attempt; in a customer's message a failure is a failed attempt only in self-service words."""
+    failed attempt; in a customer's message a failure is a failed attempt only in self-service words.
+
+    Cached (callers only read the result): a customer's timeline is read again at every contact."""
     acts = TurnActs()
     business = actor in ("agent", "bot", "system")
     for sentence in sentences(text):

@@ -6,6 +6,7 @@ it was read from `data` or from text, so a card or a signal can show its evidenc
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -61,12 +62,6 @@ class Advice(Item):
     text: str
 
 
-class Decision(Item):
-    text: str
-    outcome: Literal["approved", "refused"]
-    reason: str | None = None
-
-
 class Entity(Item):
     field: str = Field(description="order_id, case_id, reference, amount, date, merchant, place, payee, ...")
     value: str
@@ -80,28 +75,18 @@ class Statement(Item):
     count: int = 1
 
 
-class Reading(BaseModel):
-    """Everything read from one timeline (and the message), oldest first within each list."""
+@dataclass
+class Reading:
+    """Everything read from one timeline (and the message), oldest first within each list.
 
-    steps: list[Step] = Field(default_factory=list)
-    verifications: list[Verification] = Field(default_factory=list)
-    promises: list[Promise] = Field(default_factory=list)
-    kept: dict[str, str] = Field(default_factory=dict, description="Promise event id -> the event that kept it.")
-    handovers: list[Handover] = Field(default_factory=list)
-    advice: list[Advice] = Field(default_factory=list)
-    decisions: list[Decision] = Field(default_factory=list)
-    entities: list[Entity] = Field(default_factory=list)
-    statements: list[Statement] = Field(default_factory=list)
-    resolved: list[str] = Field(default_factory=list, description="Events that resolved the issue.")
+    A dataclass, not a model: it is filled item by item for every event, on the request path."""
 
-    def extend(self, other: Reading) -> None:
-        self.steps += other.steps
-        self.verifications += other.verifications
-        self.promises += other.promises
-        self.kept |= other.kept
-        self.handovers += other.handovers
-        self.advice += other.advice
-        self.decisions += other.decisions
-        self.entities += other.entities
-        self.statements += other.statements
-        self.resolved += other.resolved
+    steps: list[Step] = field(default_factory=list)
+    verifications: list[Verification] = field(default_factory=list)
+    promises: list[Promise] = field(default_factory=list)
+    kept: dict[str, str] = field(default_factory=dict)  # promise event id -> the event that kept it
+    handovers: list[Handover] = field(default_factory=list)
+    advice: list[Advice] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)  # events that resolved the issue

@@ -69,6 +69,8 @@ def bare_reference(text: str) -> str | None:
 
 def _data_items(event: TimelineEvent, mapping: ChannelMapping, reading: Reading) -> tuple[bool, bool, bool]:
     """Items from the event's data; says whether data already told its step, verification and promise."""
+    if not event.data:
+        return False, False, False
     base = {"event_id": event.event_id, "at": event.occurred_at, "channel": event.channel, "actor": event.actor}
     view = read_data(event.data, mapping)
     if view.verification:
@@ -120,9 +122,9 @@ def _text_items(
         for what, by, words in acts.promises:
             due = resolve(words, event.occurred_at, past=event.actor == "customer")  # a customer reports a promise
             reading.promises.append(Promise(**base, what=what, by=by, due=due, due_text=words))
-    reading.handovers += [Handover(**base, to=to, text=sentence) for to, sentence in acts.handovers]
-    reading.advice += [Advice(**base, text=sentence) for sentence in acts.advice]
-    reading.statements += [Statement(**base, kind=k, text=s, count=n) for k, s, n in acts.statements]  # type: ignore[arg-type]
+    reading.handovers.extend(Handover(**base, to=to, text=sentence) for to, sentence in acts.handovers)
+    reading.advice.extend(Advice(**base, text=sentence) for sentence in acts.advice)
+    reading.statements.extend(Statement(**base, kind=k, text=s, count=n) for k, s, n in acts.statements)  # type: ignore[arg-type]
     if acts.resolved:
         reading.resolved.append(event.event_id)
     if not entities:
