@@ -1,7 +1,9 @@
-"""Scores the handoff journey suite (evals/handoff/journeys.yaml) with the local generator.
+"""Scores the handoff journey suite (evals/handoff/journeys.yaml) with the local generator, as written and
+text-only (every `data` field removed).
 
-Targets: key-fact recall >= 0.95, 0 unsupported citations, 0 personal-data leaks, do-not-ask covers every
-reference given. Exit status 1 when one fails. `assist eval run handoff` runs the same suite with baselines.
+Targets, both ways: key-fact recall >= 0.95, 0 unsupported citations, 0 personal-data leaks, do-not-ask
+covers every reference given. Exit status 1 when one fails. `assist eval run handoff` runs the same with
+baselines.
 
     python benchmarks/handoff_journeys.py
 """
@@ -16,15 +18,15 @@ from assist.prompts.registry import PromptRegistry
 
 
 def main() -> None:
-    scores = evaluate(
-        PROJECT_ROOT / "evals" / "handoff" / "journeys.yaml", prompts=PromptRegistry(PROJECT_ROOT / "prompts")
-    )
-    print(json.dumps(scores, indent=2, ensure_ascii=False))
-    ok = (
+    path, prompts = PROJECT_ROOT / "evals" / "handoff" / "journeys.yaml", PromptRegistry(PROJECT_ROOT / "prompts")
+    runs = {"with_data": evaluate(path, prompts=prompts), "text_only": evaluate(path, prompts=prompts, text=True)}
+    print(json.dumps(runs, indent=2, ensure_ascii=False))
+    ok = all(
         scores["key_fact_recall"] >= 0.95
         and scores["unsupported_citations"] == 0
         and scores["personal_data_leaks"] == 0
         and scores["do_not_ask_missing"] == 0
+        for scores in runs.values()
     )
     raise SystemExit(0 if ok else 1)
 
