@@ -25,7 +25,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared_data import dataset
+from shared_data import conversation, dataset
 
 from assist.config import PROJECT_ROOT
 from assist.handoff.service import build_card
@@ -40,23 +40,8 @@ GOLD_ACTS = {"INFORM", "OFFER", "CONFIRM"}
 
 
 def _events(dialogue: dict[str, Any]) -> list[TimelineEvent]:
-    turns = dialogue["turns"]
-    start = NOW - timedelta(minutes=len(turns) + 5)
-    return [
-        TimelineEvent(
-            event_id=f"t{i}",
-            customer_id="c1",
-            source_id=None,
-            customer={"account_id": "SGD-1"},
-            channel="chat",
-            actor="customer" if turn["speaker"] == "user" else "bot",
-            kind="message",
-            occurred_at=start + timedelta(minutes=i),
-            text=turn["utterance"],
-            data={},
-        )
-        for i, turn in enumerate(turns)
-    ]
+    turns = [("customer" if t["speaker"] == "user" else "bot", t["utterance"]) for t in dialogue["turns"]]
+    return conversation(turns, channel="chat", customer={"account_id": "SGD-1"}, end=NOW, gap=timedelta(minutes=1))
 
 
 def _gold(dialogue: dict[str, Any]) -> dict[str, set[str]]:

@@ -28,7 +28,7 @@ import statistics
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared_data import dataset
+from shared_data import conversation, dataset
 
 from assist.config import PROJECT_ROOT
 from assist.handoff.service import build_card
@@ -67,24 +67,9 @@ def _recall(reference: str, candidate: str, n: int = 1) -> float:
     return len(wanted & grams(cand)) / len(wanted) if wanted else 1.0
 
 
-def _events(conversation: dict[str, Any]) -> list[TimelineEvent]:
-    turns = conversation["turns"]
-    start = NOW - timedelta(minutes=5 * len(turns) + 5)
-    return [
-        TimelineEvent(
-            event_id=f"t{i}",
-            customer_id="c1",
-            source_id=None,
-            customer={"handle": "@customer"},
-            channel="social",
-            actor="customer" if turn["speaker"] == "customer" else "agent",
-            kind="message",
-            occurred_at=start + timedelta(minutes=5 * i),
-            text=turn["text"] or "",
-            data={},
-        )
-        for i, turn in enumerate(turns)
-    ]
+def _events(dialogue: dict[str, Any]) -> list[TimelineEvent]:
+    turns = [("customer" if t["speaker"] == "customer" else "agent", t["text"] or "") for t in dialogue["turns"]]
+    return conversation(turns, channel="social", customer={"handle": "@customer"}, end=NOW, gap=timedelta(minutes=5))
 
 
 def score(conversations: list[dict[str, Any]], prompts: PromptRegistry) -> dict[str, Any]:
@@ -95,8 +80,8 @@ def score(conversations: list[dict[str, Any]], prompts: PromptRegistry) -> dict[
         rows.setdefault(f"{name}_mean", []).append(statistics.mean(values))
 
     lines = []
-    for conversation in conversations:
-        events = _events(conversation)
+    for dialogue in conversations:
+        events = _events(dialogue)
         card = build_card(
             events=events, message=None, channel="social", intent=None, signals=None, now=NOW, llm=None, prompts=prompts
         ).summary
@@ -105,8 +90,8 @@ def score(conversations: list[dict[str, Any]], prompts: PromptRegistry) -> dict[
         goal = _NOISE.sub(" ", card.goal.text) if card.goal else ""
         first = next((e.text for e in events if e.actor == "customer"), "")
         everything = " ".join(e.text for e in events)
-        summaries = [" ".join(s) for s in conversation["abstractive_summaries"] if s]
-        needs = [s[0] for s in conversation["abstractive_summaries"] if s]
+        summaries = [" ".join(s) for s in dialogue["abstractive_summaries"] if s]
+        needs = [s[0] for s in dialogue["abstractive_summaries"] if s]
         add("card_content_recall", [_recall(s, text) for s in summaries])
         add("card_bigram_recall", [_recall(s, text, 2) for s in summaries])
         add("card_need_recall", [_recall(s, goal) for s in needs])

@@ -5,9 +5,38 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from assist.config import PROJECT_ROOT
+from assist.handoff.models import HandoffResult
+from assist.handoff.service import build_card
+from assist.prompts.registry import PromptRegistry
+from assist.signals.models import Signals
+from assist.signals.service import compute_signals
 from assist.timeline.models import TimelineEvent
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+PROMPTS = PromptRegistry(PROJECT_ROOT / "prompts")
+
+
+def card(
+    events: list[TimelineEvent],
+    message: str | None = None,
+    signals: Signals | None = None,
+    *,
+    real_signals: bool = False,
+) -> HandoffResult:
+    """The local card for a phone contact now; `real_signals` computes them with the signals stage."""
+    if real_signals:
+        signals = compute_signals(events=events, message=message, channel="phone", intent=None, now=NOW)
+    return build_card(
+        events=events,
+        message=message,
+        channel="phone",
+        intent=None,
+        signals=signals,
+        now=NOW,
+        llm=None,
+        prompts=PROMPTS,
+    )
 
 
 def event(

@@ -5,30 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from assist.config import PROJECT_ROOT
 from assist.handoff.evaluate import resolved_noise
-from assist.handoff.models import HandoffResult
-from assist.handoff.service import build_card
 from assist.privacy.redact import redact_obj
-from assist.prompts.registry import PromptRegistry
 from assist.signals.models import SentimentPoint, Signal, Signals
-from assist.timeline.models import TimelineEvent
 from tests.handoff.journeys import NOW, event, return_journey
-
-PROMPTS = PromptRegistry(PROJECT_ROOT / "prompts")
-
-
-def _card(events: list[TimelineEvent], message: str | None = None, signals: Signals | None = None) -> HandoffResult:
-    return build_card(
-        events=events,
-        message=message,
-        channel="phone",
-        intent=None,
-        signals=signals,
-        now=NOW,
-        llm=None,
-        prompts=PROMPTS,
-    )
+from tests.handoff.journeys import card as _card
 
 
 def test_return_journey_card_has_every_part_cited() -> None:

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from assist.config import PROJECT_ROOT
 from assist.handoff.models import HandoffResult
-from assist.handoff.service import build_card
-from assist.prompts.registry import PromptRegistry
-from assist.signals.service import compute_signals
 from assist.timeline.models import TimelineEvent
-from tests.handoff.journeys import NOW, event
-
-PROMPTS = PromptRegistry(PROJECT_ROOT / "prompts")
+from tests.handoff.journeys import card, event
 
 
 def _card(events: list[TimelineEvent], message: str | None) -> HandoffResult:
-    signals = compute_signals(events=events, message=message, channel="phone", intent=None, now=NOW)
-    return build_card(
-        events=events,
-        message=message,
-        channel="phone",
-        intent=None,
-        signals=signals,
-        now=NOW,
-        llm=None,
-        prompts=PROMPTS,
-    )
+    return card(events, message, real_signals=True)
 
 
 def _plain_journey() -> list[TimelineEvent]:
