@@ -51,6 +51,9 @@ def test_every_answer_is_audited_with_versions_readable_by_qa(client: TestClient
     assert record["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert [k["article_id"] for k in record["knowledge"]] == [a["article_id"] for a in out["answers"]]
     assert all(isinstance(k["version"], int) for k in record["knowledge"])
+    # Which channel mapping read the events' data, like the prompt and the policy.
+    assert record["inputs"]["channel_mapping"]["version"] >= 1
+    assert len(record["inputs"]["channel_mapping"]["sha256"]) == 64
     # Personal data is redacted in the record, not only in logs.
     assert DEMO_CUSTOMER["phone"] not in str(record["inputs"]) and "+447700900123" not in str(record)
     assert client.get("/v1/audit/verify", headers=auth("qa")).json()["ok"] is True
