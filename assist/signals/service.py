@@ -33,14 +33,15 @@ def compute_signals(
     """Signals for a contact: `events` is the customer's timeline (oldest first), `message` the one in hand."""
     events = sorted((e for e in events if e.occurred_at <= now), key=lambda e: e.occurred_at)
     label = intent.label if intent is not None and not intent.out_of_scope else None
-    recent = [e for e in events if now - e.occurred_at <= friction.WINDOW]
-    reading = read_timeline(recent, message=message, channel=channel, now=now, mapping=mapping, entities=False)
+    # The whole timeline is read: a promise made weeks ago and never kept is still overdue. Signals that look
+    # at the last 7 days only (failures, verifications, "I've been in touch") filter by time themselves.
+    reading = read_timeline(events, message=message, channel=channel, now=now, mapping=mapping, entities=False)
     trend = _trend(events, message, now)
     mood = _overall(trend, has_message=bool(message and message.strip()))
     frictions = [
         friction.repeat_contact(events, reading, intent=label, channel=channel, now=now),
         friction.channel_switch(events, intent=label, channel=channel, now=now),
-        friction.failed_self_service(recent, reading, intent=label, now=now),
+        friction.failed_self_service(events, reading, intent=label, now=now),
         friction.failed_verification(reading, now=now),
         friction.asked_for_person(events, message=message, now=now),
         friction.overdue_promise(reading, now=now),

@@ -50,3 +50,9 @@ def test_a_customer_saying_the_suggested_article_did_not_help() -> None:
 def test_describing_the_problem_is_not_friction() -> None:
     result = signals_for([], "My card got declined at the supermarket", label="declined_card_payment")
     assert result.friction == []
+
+
+def test_a_promise_made_weeks_ago_and_never_kept_is_still_overdue() -> None:
+    promise = event(ago=20 * 24 * H, actor="agent", text="We'll send you the replacement within 5 working days.")
+    overdue = signals_for([promise], "Hello?").get("overdue_promise")
+    assert overdue is not None and overdue.evidence == [promise.event_id]
