@@ -1,141 +1,98 @@
-"""Redaction of personal data before text reaches an LLM, a log or an audit record.
+"""Redaction of personal data before text reaches an LLM, a log or an audit record, keeping what agents need.
 
-Presidio would fit, but its analyzer needs a spaCy model that is not on PyPI and cannot be downloaded at
-run time; its recognizers for these entities are regular expressions with checksums anyway. So: regular
-expressions validated by checksums (Luhn for cards, mod-97 for IBANs) and `phonenumbers` for phones.
-Known misses are listed in docs/privacy.md and pinned by tests/privacy.
+`redact(text, context)` replaces cards, emails, phones, IBANs, national ids and named secrets with typed
+placeholders, and keeps references (order, case, ticket ... numbers), dates, times and amounts. `context`
+is what came just before the text: the key it sits under in structured data, or the previous turn (so a
+bare number typed after "what is your order number?" stays). `redact_obj` is the one walk over structured
+data, keys and values of any type, that the LLM prompt, the audit trail and the handoff card share.
+Decisions, measured precision and known misses: docs/privacy.md.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-import phonenumbers
-
-PHONE_REGIONS = ("GB", "US")
-
-_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-# IBAN: country, check digits, then 11-30 alphanumerics, usually printed in groups of four.
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?\b")
-_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
-# UK National Insurance number. Any two letters, not only issued prefixes: HMRC's own example QQ 12 34 56 C
-# is what people paste into tests and forms, and a false positive costs less than a leak.
-_NI = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE)
-# US SSN with separators; a bare 9-digit number is one only when named as such (it could be an order id).
-_SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}\b")
-_SSN_NAMED = re.compile(r"(?i)\b(ssn|social security(?: number)?)(\W{1,5})(\d{9})\b")
-# A digit run glued to letters or dashes is part of an id (evt_9aa8bf2084154174a346, a UUID), not a phone or card.
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+(-])\+?\(?\d[\d ().-]{5,22}\d(?![\w-])")
-# Digits right after one of these words are a reference the agent needs, not a phone number.
-_REFERENCE_BEFORE = re.compile(
-    r"(?i)(?:order|case|ref|reference|ticket|invoice|tracking|parcel|booking|claim|#)\W{0,3}$"
-)
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def _iban_ok(compact: str) -> bool:
-    if not 15 <= len(compact) <= 34:
-        return False
-    rearranged = compact[4:] + compact[:4]
-    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
-
-
-def _card(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group())
-    return f"[CARD ****{digits[-4:]}]" if _luhn_ok(digits) else match.group()
-
-
-def _iban(match: re.Match[str]) -> str:
-    # The greedy match may run into the next word; shorten it until the checksum holds.
-    text = match.group()
-    while text:
-        compact = re.sub(r"[ -]", "", text)
-        if _iban_ok(compact):
-            return "[IBAN]" + match.group()[len(text) :]
-        text = text[:-1].rstrip(" -")
-    return match.group()
-
-
-def _phones(text: str) -> str:
-    # The matcher is slow on long text, so it only reads digit runs that could be a phone number.
-    spans: list[tuple[int, int]] = []
-    for candidate in _PHONE_CANDIDATE.finditer(text):
-        if sum(ch.isdigit() for ch in candidate.group()) < 7:
-            continue
-        offset = candidate.start()
-        for region in PHONE_REGIONS:
-            matches = phonenumbers.PhoneNumberMatcher(
-                candidate.group(), region, leniency=phonenumbers.Leniency.POSSIBLE
-            )
-            for m in matches:
-                start = offset + m.start
-                raw = m.raw_string
-                # Fictional and new ranges (07700 900xxx) are not "valid" to phonenumbers, so a number written
-                # the way people write phones (+44.., 0.., (415)..) with enough digits counts too.
-                dialled = raw[0] in "+0(" and sum(ch.isdigit() for ch in raw) >= 10
-                reference = _REFERENCE_BEFORE.search(text[max(0, start - 20) : start])
-                if dialled or (phonenumbers.is_valid_number(m.number) and not reference):
-                    spans.append((start, offset + m.end))
-    for start, end in sorted(_merge(spans), reverse=True):
-        text = text[:start] + "[PHONE]" + text[end:]
-    return text
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
+from assist.privacy.context import Cue, context_cue, protected_spans
+from assist.privacy.detectors import CERTAIN, FINDERS, Finding
 
 # Every kind of personal data above holds a digit or an @: text without either (labels, reasons) is skipped.
 _MAY_HOLD = re.compile(r"[\d@]")
-
-_STEPS: tuple[Callable[[str], str], ...] = (
-    lambda t: _EMAIL.sub("[EMAIL]", t),
-    lambda t: _IBAN.sub(_iban, t),
-    lambda t: _CARD.sub(_card, t),
-    lambda t: _SSN_NAMED.sub(lambda m: f"{m.group(1)}{m.group(2)}[SSN]", t),
-    lambda t: _SSN.sub("[SSN]", t),
-    lambda t: _NI.sub("[NI_NUMBER]", t),
-    _phones,
-)
+# In a list of {"field": "order_id", "value": "..."} pairs, the sibling names what the value is.
+_LABEL_KEYS = ("field", "name", "key", "type", "label", "kind")
 
 
-@lru_cache(maxsize=4096)
-def redact(text: str) -> str:
-    """`text` with personal data replaced by typed placeholders: [EMAIL], [PHONE], [IBAN], [CARD ****1234],
-    [SSN], [NI_NUMBER]. Order ids, case ids, amounts and dates are kept: the agent needs them.
+@lru_cache(maxsize=8192)
+def redact(text: str, context: str = "") -> str:
+    """`text` with personal data replaced by [EMAIL], [PHONE], [IBAN], [CARD ****1234], [SSN], [NI_NUMBER],
+    [NATIONAL_ID] or [SECRET]; references, dates, times and amounts are kept.
 
+    `context`: the data key the text sits under, or the turn said just before it (see assist.privacy.context).
     Cached: every audit record redacts the same article texts, procedure steps and reasons again."""
+    whole = context_cue(context, text) if context else None
+    if whole is Cue.SECRET and text.strip():
+        return "[SECRET]"
     if not _MAY_HOLD.search(text):
         return text
-    for step in _STEPS:
-        text = step(text)
+    chosen = _resolve(text, [f for finder in FINDERS for f in finder(text, whole)], whole)
+    for f in sorted(chosen, key=lambda f: f.start, reverse=True):
+        text = text[: f.start] + f.placeholder + text[f.end :]
     return text
 
 
-def redact_obj(obj: Any) -> Any:
-    """A copy of `obj` with every string in it (dict values, list and tuple items) redacted; keys are kept."""
+def _resolve(text: str, findings: list[Finding], whole: Cue | None) -> list[Finding]:
+    """Non-overlapping findings, the most certain and then the longest first. A likely one gives way to a
+    reference or time named by the context, and to a date, time or amount in the text."""
+    protected = protected_spans(text) if findings else []
+    chosen: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (-f.strength, f.start - f.end, f.start)):
+        if f.strength < CERTAIN and (
+            whole in (Cue.REFERENCE, Cue.TIME) or any(s < f.end and f.start < e for s, e in protected)
+        ):
+            continue
+        if all(c.end <= f.start or f.end <= c.start for c in chosen):
+            chosen.append(f)
+    return chosen
+
+
+def redact_turns(texts: Sequence[str]) -> list[str]:
+    """Each text redacted with the one before it as context: a conversation, oldest first."""
+    return [redact(text, previous) for previous, text in zip(["", *texts[:-1]], texts, strict=True)]
+
+
+def redact_obj(obj: Any, context: str = "") -> Any:
+    """A copy of `obj` with personal data redacted in every string, number and key, at any depth.
+
+    Each value is read with its key as context (`{"order_id": 4811223344}` keeps a reference,
+    `{"phone": 4811223344}` is a phone); a number that holds personal data becomes its placeholder string.
+    The input is not changed."""
     if isinstance(obj, str):
-        return redact(obj)
-    if isinstance(obj, dict):
-        return {key: redact_obj(value) for key, value in obj.items()}
-    if isinstance(obj, list | tuple):
-        return type(obj)(redact_obj(item) for item in obj)
+        return redact(obj, context)
+    if isinstance(obj, bool) or obj is None:
+        return obj
+    if isinstance(obj, int | float | Decimal):
+        return _number(obj, context)
+    if isinstance(obj, Mapping):
+        label = next((str(obj[k]) for k in _LABEL_KEYS if isinstance(obj.get(k), str)), "")
+        out: dict[Any, Any] = {}
+        for key, value in obj.items():
+            clean = redact_obj(key) if isinstance(key, str | int) and not isinstance(key, bool) else key
+            while clean in out:  # two keys that redact alike must not overwrite each other
+                clean = f"{clean}'"
+            out[clean] = redact_obj(value, label if key == "value" and label else str(key))
+        return out
+    if isinstance(obj, list | tuple | set | frozenset):
+        return type(obj)(redact_obj(item, context) for item in obj)
     return obj
+
+
+def _number(value: int | float | Decimal, context: str) -> Any:
+    if isinstance(value, float | Decimal) and not (math.isfinite(value) and value == int(value)):
+        return value
+    digits = str(abs(int(value)))
+    clean = redact(digits, context)
+    return value if clean == digits else clean
