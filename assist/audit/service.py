@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -41,22 +40,11 @@ from assist.audit.tables import (
 from assist.config import Settings, get_settings
 from assist.db import Database
 from assist.errors import InputError, NotFound
-from assist.privacy.redact import redact
+from assist.privacy.redact import redact, redact_obj
 
-# Values under these keys are ids and hashes that QA follows; redacting digits inside them would break links.
-_ID_KEY = re.compile(r"(^|_)(id|ids|citations|evidence|hash|sha256|version)$")
-
-
-def _redacted(obj: Any, key: str = "") -> Any:
-    if _ID_KEY.search(key):
-        return obj
-    if isinstance(obj, str):
-        return redact(obj)
-    if isinstance(obj, dict):
-        return {k: _redacted(v, str(k)) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_redacted(item, key) for item in obj]
-    return obj
+# Approved answers are the tenant's own content (the bank's published phone number, an article owner's
+# address), served as approved: the record keeps them as served. Everything else is redacted.
+TENANT_CONTENT = frozenset(("answers", "draft_reply"))
 
 
 # A development default like the dev API keys; production sets ASSIST_AUDIT_SIGNING_KEY.
@@ -79,7 +67,12 @@ def write_record(db: Database, *, record: AuditInput, policy: AuditPolicy | None
     SQLite (database write lock) as on PostgreSQL (row lock), so every record links to exactly one other.
     """
     policy = policy or _default_policy()
-    clean = record.model_copy(update={"inputs": _redacted(record.inputs), "outputs": _redacted(record.outputs)})
+    clean = record.model_copy(
+        update={
+            "inputs": redact_obj(record.inputs, trusted=TENANT_CONTENT),
+            "outputs": redact_obj(record.outputs, trusted=TENANT_CONTENT),
+        }
+    )
     audit_id = f"aud_{uuid.uuid4().hex[:20]}"
     reasons = policy.reasons_at_write(audit_id=audit_id, outputs=clean.outputs)
     with db.session() as session:

@@ -34,35 +34,100 @@ _REFERENCE_NOUNS = (
 _LABEL = r"(?:[\s_-]*(?:number|numbers|no\.?|nr\.?|num|id|ids|ref|reference|code|#))?"
 # Each cue: the words that carry it. Named personal data comes first: a key like phone_number is a phone.
 _CUE_WORDS: tuple[tuple[Cue, str], ...] = (
-    (Cue.SECRET, r"pin|pin code|cvv2?|cvc2?|cv2|csc|security code|passcode|pass code|password|passwd|otp|"
-     r"one[- ]time (?:pass)?code|verification code|auth(?:ori[sz]ation)? code|memorable (?:word|information)"),
+    (
+        Cue.SECRET,
+        r"pin|pin code|cvv2?|cvc2?|cv2|csc|security code|passcode|pass code|password|passwd|otp|"
+        r"one[- ]time (?:pass)?code|verification code|auth(?:ori[sz]ation)? code|memorable (?:word|information)",
+    ),
     (Cue.SSN, r"ssn|ssns|social security(?: number| no\.?)?"),
-    (Cue.NATIONAL_ID, r"national insurance(?: number| no\.?)?|ni number|ni no\.?|nino|nhs(?: number| no\.?)?|"
-     r"passport(?: number| no\.?)?|driving licen[cs]e(?: number| no\.?)?|driver'?s? licen[cs]e(?: number)?|"
-     r"licen[cs]e number|tax id|tin|itin|ein|utr|bsn|pesel|steuer-?id|steuernummer|personnummer|cpr|hetu|dni|"
-     r"nie|nif|codice fiscale|national id(?: number)?|id card(?: number)?|identity card(?: number)?|"
-     r"id number|sin|sofi|burgerservicenummer"),
+    (
+        Cue.NATIONAL_ID,
+        r"national insurance(?: number| no\.?)?|ni number|ni no\.?|nino|nhs(?: number| no\.?)?|"
+        r"passport(?: number| no\.?)?|driving licen[cs]e(?: number| no\.?)?|driver'?s? licen[cs]e(?: number)?|"
+        r"licen[cs]e number|tax id|tin|itin|ein|utr|bsn|pesel|steuer-?id|steuernummer|personnummer|cpr|hetu|dni|"
+        r"nie|nif|codice fiscale|national id(?: number)?|id card(?: number)?|identity card(?: number)?|"
+        r"id number|sin|sofi|burgerservicenummer",
+    ),
     (Cue.CARD, r"card number|card no\.?|card num|card|pan|credit card|debit card"),
-    (Cue.PHONE, r"phone|phones|mobile|mob|cell|cellphone|tel|telephone|landline|ring|call|calls|text|sms|"
-     r"whatsapp|fax|reach|contact number|callback|call back|(?:my|your|his|her|our|their|best|home|work) number"),
+    (
+        Cue.PHONE,
+        r"phone|phones|mobile|mob|cell|cellphone|tel|telephone|landline|ring|call|calls|text|sms|"
+        r"whatsapp|fax|reach|contact number|callback|call back|(?:my|your|his|her|our|their|best|home|work) number",
+    ),
     (Cue.REFERENCE, rf"(?:{_REFERENCE_NOUNS}){_LABEL}|#|no\.|nr\."),
 )
 _CUE_BEFORE = re.compile(
     "|".join(rf"(?P<{cue.name}>(?<![a-z])(?:{words})(?![a-z]))" for cue, words in _CUE_WORDS), re.IGNORECASE
 )
 # The cue word must be close: at most three short words (": is my", "number was") between it and the number.
-_GAP = re.compile(r"^(?:\W{0,3}(?:is|was|are|were|it'?s|my|the|your|our|a|an|of|on|at|to|for|number|no|nr|"
-                  r"id|ref|reference|code|me|us|be|will|new|old|same|full|here|below|=)\b){0,3}\W{0,4}$", re.I)
+_GAP = re.compile(
+    r"^(?:\W{0,3}(?:is|was|are|were|it'?s|my|the|your|our|a|an|of|on|at|to|for|number|no|nr|"
+    r"id|ref|reference|code|me|us|be|will|new|old|same|full|here|below|=)\b){0,3}\W{0,4}$",
+    re.I,
+)
 # After the number: "4811223344 is my order number", "07700 900123 (mobile)".
 _AFTER = re.compile(r"^\W{0,3}(?:(?:is|was|=|as)\s+)?(?:(?:my|the|your|our|a)\s+)?(?:new\s+)?(\w+(?:\s\w+)?)", re.I)
 _KEY_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _KEY_REFERENCE_TAIL = frozenset(
-    "id ids uuid ref reference number no num code key hash sha256 version citations evidence".split()
+    (
+        "id",
+        "ids",
+        "uuid",
+        "ref",
+        "reference",
+        "number",
+        "no",
+        "num",
+        "code",
+        "key",
+        "hash",
+        "sha256",
+        "version",
+        "citations",
+        "evidence",
+    )
 )
-_KEY_TIME = frozenset("at ts time timestamp date created updated due when since until expires expiry".split())
-_KEY_PHONE = frozenset("phone phones mobile cell tel telephone landline fax msisdn whatsapp".split())
-_KEY_NATIONAL = frozenset("nino nhs passport licence license tin itin ein utr bsn pesel nif nie dni cpr sin".split())
-_KEY_SECRET = frozenset("pin cvv cvc cv2 csc password passwd passcode otp secret".split())
+_KEY_TIME = frozenset(
+    (
+        "at",
+        "ts",
+        "time",
+        "timestamp",
+        "date",
+        "created",
+        "updated",
+        "due",
+        "when",
+        "since",
+        "until",
+        "expires",
+        "expiry",
+    )
+)
+_KEY_PHONE = frozenset(
+    ("phone", "phones", "mobile", "cell", "tel", "telephone", "landline", "fax", "msisdn", "whatsapp")
+)
+_KEY_NATIONAL = frozenset(
+    (
+        "nino",
+        "nhs",
+        "passport",
+        "licence",
+        "license",
+        "tin",
+        "itin",
+        "ein",
+        "utr",
+        "bsn",
+        "pesel",
+        "nif",
+        "nie",
+        "dni",
+        "cpr",
+        "sin",
+    )
+)
+_KEY_SECRET = frozenset(("pin", "cvv", "cvc", "cv2", "csc", "password", "passwd", "passcode", "otp", "secret"))
 _ASKS_FOR_WORDS = 5  # a reply of at most this many words besides the number answers the question before it
 
 
@@ -99,7 +164,7 @@ def context_cue(context: str, text: str) -> Cue | None:
         return None
     # The question's last cue is what was asked for ("your account is locked; what's the phone number?").
     matches = list(_CUE_BEFORE.finditer(context[-200:]))
-    named = [m for m in matches if m.lastgroup and m.lastgroup != Cue.REFERENCE.name or _is_labelled(m.group())]
+    named = [m for m in matches if (m.lastgroup and m.lastgroup != Cue.REFERENCE.name) or _is_labelled(m.group())]
     return Cue[named[-1].lastgroup] if named and named[-1].lastgroup else None
 
 
@@ -117,7 +182,7 @@ def _key_cue(key: str) -> Cue | None:
         return Cue.SECRET
     if "ssn" in words or "social security" in joined:
         return Cue.SSN
-    if set(words) & _KEY_NATIONAL or "national" in words or "insurance" in words and "national" in joined:
+    if set(words) & _KEY_NATIONAL or "national" in words:
         return Cue.NATIONAL_ID
     if set(words) & _KEY_PHONE:
         return Cue.PHONE

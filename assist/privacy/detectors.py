@@ -31,6 +31,7 @@ from stdnum.us import ssn as us_ssn
 from assist.privacy.context import Cue, cue_near
 
 PHONE_REGIONS = ("GB", "US")
+_POSSIBLE = phonenumbers.Leniency.POSSIBLE
 CERTAIN, LIKELY = 2, 1
 
 
@@ -86,22 +87,49 @@ def cards(text: str, cue: Cue | None) -> Iterator[Finding]:
 
 _ID_FORMS: tuple[tuple[re.Pattern[str], Callable[[str], bool], str, int], ...] = (
     # UK National Insurance number: any two letters (HMRC's own example QQ 12 34 56 C is what people paste).
-    (re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}(?:[ -]?\d{2}){3}[ -]?[A-Da-d](?![A-Za-z0-9])"), bool, "[NI_NUMBER]",
-     CERTAIN),
-    (re.compile(r"(?<![\w.-])\d{3}([-. ]{1,2})\d{2}\1\d{4}(?![\w-]|[.,]\d)"),
-     lambda s: us_ssn.is_valid(_digits(s)), "[SSN]", CERTAIN),
-    (re.compile(r"(?<![\w.-])9\d{2}([-. ]?)[5-9]\d\1\d{4}(?![\w-]|[.,]\d)"),
-     lambda s: us_itin.is_valid(_digits(s)), "[NATIONAL_ID]", CERTAIN),
+    (
+        re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}(?:[ -]?\d{2}){3}[ -]?[A-Da-d](?![A-Za-z0-9])"),
+        bool,
+        "[NI_NUMBER]",
+        CERTAIN,
+    ),
+    (
+        re.compile(r"(?<![\w.-])\d{3}([-. ]{1,2})\d{2}\1\d{4}(?![\w-]|[.,]\d)"),
+        lambda s: us_ssn.is_valid(_digits(s)),
+        "[SSN]",
+        CERTAIN,
+    ),
+    (
+        re.compile(r"(?<![\w.-])9\d{2}([-. ]?)[5-9]\d\1\d{4}(?![\w-]|[.,]\d)"),
+        lambda s: us_itin.is_valid(_digits(s)),
+        "[NATIONAL_ID]",
+        CERTAIN,
+    ),
     (re.compile(r"(?<![\w-])\d{8}-?[A-Za-z](?![\w-])"), es_dni.is_valid, "[NATIONAL_ID]", CERTAIN),
     (re.compile(r"(?<![\w-])[XYZxyz]-?\d{7}-?[A-Za-z](?![\w-])"), es_nie.is_valid, "[NATIONAL_ID]", CERTAIN),
-    (re.compile(r"(?<![\w-])[A-Za-z]{6}[\dLMNP-Vlmnp-v]{2}[A-Za-z][\dLMNP-Vlmnp-v]{2}[A-Za-z][\dLMNP-Vlmnp-v]{3}"
-                r"[A-Za-z](?![\w-])"), it_cf.is_valid, "[NATIONAL_ID]", CERTAIN),
+    (
+        re.compile(
+            r"(?<![\w-])[A-Za-z]{6}[\dLMNP-Vlmnp-v]{2}[A-Za-z][\dLMNP-Vlmnp-v]{2}[A-Za-z][\dLMNP-Vlmnp-v]{3}"
+            r"[A-Za-z](?![\w-])"
+        ),
+        it_cf.is_valid,
+        "[NATIONAL_ID]",
+        CERTAIN,
+    ),
     (re.compile(r"(?<![\w-])\d{7}[A-Wa-w][A-IWa-iw]?(?![\w-])"), ie_pps.is_valid, "[NATIONAL_ID]", CERTAIN),
     (re.compile(r"(?<![\w-])\d{6}[-+Aa]\d{3}[\dA-Ya-y](?![\w-])"), fi_hetu.is_valid, "[NATIONAL_ID]", CERTAIN),
-    (re.compile(r"(?<![\w-])(?:\d{2})?\d{6}[-+]\d{4}(?![\w-])"),
-     lambda s: se_pnr.is_valid(s) or dk_cpr.is_valid(s), "[NATIONAL_ID]", CERTAIN),
-    (re.compile(r"(?<![\w-])[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3} ?\d{2}(?![\w-])"),
-     fr_nir.is_valid, "[NATIONAL_ID]", CERTAIN),
+    (
+        re.compile(r"(?<![\w-])(?:\d{2})?\d{6}[-+]\d{4}(?![\w-])"),
+        lambda s: se_pnr.is_valid(s) or dk_cpr.is_valid(s),
+        "[NATIONAL_ID]",
+        CERTAIN,
+    ),
+    (
+        re.compile(r"(?<![\w-])[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3} ?\d{2}(?![\w-])"),
+        fr_nir.is_valid,
+        "[NATIONAL_ID]",
+        CERTAIN,
+    ),
     (re.compile(r"(?<![\w.-])\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}(?![\w-])"), be_nn.is_valid, "[NATIONAL_ID]", CERTAIN),
     # An NHS number is written 3-3-4 like a US phone number: likely, so a reference cue keeps it.
     (re.compile(r"(?<![\w.-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w-]|[.,]\d)"), gb_nhs.is_valid, "[NATIONAL_ID]", LIKELY),
@@ -140,7 +168,10 @@ def phones(text: str, cue: Cue | None) -> Iterator[Finding]:
             continue
         offset = candidate.start()
         for region in PHONE_REGIONS:
-            for m in phonenumbers.PhoneNumberMatcher(candidate.group(), region, leniency=phonenumbers.Leniency.POSSIBLE):
+            matcher = phonenumbers.PhoneNumberMatcher(
+                candidate.group(), region, leniency=phonenumbers.Leniency.POSSIBLE
+            )
+            for m in matcher:
                 start, end = offset + m.start, offset + m.end
                 strength = _phone_strength(m.raw_string, m.number, cue_near(text, start, end) or cue)
                 if strength:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -64,11 +64,12 @@ def redact_turns(texts: Sequence[str]) -> list[str]:
     return [redact(text, previous) for previous, text in zip(["", *texts[:-1]], texts, strict=True)]
 
 
-def redact_obj(obj: Any, context: str = "") -> Any:
+def redact_obj(obj: Any, context: str = "", *, trusted: Collection[str] = ()) -> Any:
     """A copy of `obj` with personal data redacted in every string, number and key, at any depth.
 
     Each value is read with its key as context (`{"order_id": 4811223344}` keeps a reference,
     `{"phone": 4811223344}` is a phone); a number that holds personal data becomes its placeholder string.
+    Values under a `trusted` key are the tenant's own content (approved answers) and are kept as they are.
     The input is not changed."""
     if isinstance(obj, str):
         return redact(obj, context)
@@ -80,13 +81,16 @@ def redact_obj(obj: Any, context: str = "") -> Any:
         label = next((str(obj[k]) for k in _LABEL_KEYS if isinstance(obj.get(k), str)), "")
         out: dict[Any, Any] = {}
         for key, value in obj.items():
+            if key in trusted:
+                out[key] = value
+                continue
             clean = redact_obj(key) if isinstance(key, str | int) and not isinstance(key, bool) else key
             while clean in out:  # two keys that redact alike must not overwrite each other
                 clean = f"{clean}'"
-            out[clean] = redact_obj(value, label if key == "value" and label else str(key))
+            out[clean] = redact_obj(value, label if key == "value" and label else str(key), trusted=trusted)
         return out
     if isinstance(obj, list | tuple | set | frozenset):
-        return type(obj)(redact_obj(item, context) for item in obj)
+        return type(obj)(redact_obj(item, context, trusted=trusted) for item in obj)
     return obj
 
 

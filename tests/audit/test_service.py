@@ -41,6 +41,29 @@ def test_record_round_trip_redacts_personal_data_but_keeps_ids(db: Database) -> 
     assert stored.queue_reasons == ["fraud", "specialist_route"]
 
 
+def test_approved_answers_are_kept_as_served_and_customer_inputs_are_redacted(db: Database) -> None:
+    # The bank's published number and an article owner's address are the tenant's content, not customer data.
+    article = "Call us on 0345 300 0000 or write to cards-team@northwind.example."
+    outputs = {
+        **calm_outputs(),
+        "answers": [{"article_id": "contact", "version": 2, "text": article, "owner": "kb@northwind.example"}],
+        "actions": [{"type": "send_answer", "draft_reply": article, "reason": "customer gave 0345 300 0001"}],
+        "summary": {"text": "Promised a callback by 2026-11-20 17:00:00 UTC for order 4155550132"},
+    }
+    record = triage_input(
+        inputs={"message": "ring me on 07700 900123", "data": {"4111111111111111": 123456789, "ssn": 123456789}},
+        outputs=outputs,
+    )
+    stored = service.write_record(db, record=record, policy=POLICY)
+
+    assert stored.outputs["answers"][0]["text"] == article
+    assert stored.outputs["answers"][0]["owner"] == "kb@northwind.example"
+    assert stored.outputs["actions"][0]["draft_reply"] == article
+    assert stored.outputs["actions"][0]["reason"] == "customer gave [PHONE]"
+    assert stored.outputs["summary"]["text"] == outputs["summary"]["text"]  # a time and a reference, unmangled
+    assert stored.inputs == {"message": "ring me on [PHONE]", "data": {"[CARD ****1111]": 123456789, "ssn": "[SSN]"}}
+
+
 def test_each_hash_covers_content_and_previous_hash(db: Database) -> None:
     first, second = (service.get_record(db, audit_id=a) for a in write(db, 2))
     assert second.prev_hash == first.hash
