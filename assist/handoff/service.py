@@ -7,6 +7,7 @@ local card in place, with `fallback_reason` saying why.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from assist.dialogue.vocabulary import BUILT_IN, ChannelMapping
@@ -36,8 +37,10 @@ def build_card(
     prompts: PromptRegistry,
     llm_allowed: bool = True,
     mapping: ChannelMapping = BUILT_IN,
+    policy_steps: Sequence[str] = (),
 ) -> HandoffResult:
-    """`llm_allowed` is the customer's consent state as the store keeps it (assist/timeline/consent.py)."""
+    """`llm_allowed` is the customer's consent state as the store keeps it (assist/timeline/consent.py);
+    `policy_steps` the next steps the routing policy offers (the LLM may only choose among them)."""
     prompt = prompts.get(PROMPT_ID)
     card, do_not_ask, relevant = build_local_card(
         events=events, message=message, channel=channel, intent=intent, signals=signals, now=now, mapping=mapping
@@ -50,7 +53,14 @@ def build_card(
     label = intent.label if intent and not intent.out_of_scope else None
     try:
         parts, model = llm_card_parts(
-            card=card, events=relevant, message=message, channel=channel, intent_label=label, llm=llm, prompt=prompt
+            card=card,
+            events=relevant,
+            message=message,
+            channel=channel,
+            intent_label=label,
+            llm=llm,
+            prompt=prompt,
+            policy_steps=policy_steps,
         )
     except LLMUnusable as exc:
         logger.warning("LLM card not used: %s", exc.reason)

@@ -158,6 +158,14 @@ def run_assist(
     clock = _Stopwatch()
     with clock.stage("total"):
         context = _understand(services=services, request=request, clock=clock, as_of=as_of)
+        with clock.stage("actions"):
+            actions = next_actions(
+                intent=context.intent,
+                signals=context.signals,
+                answers=context.answers,
+                events=context.events,
+                policy=services.policy,
+            )
         with clock.stage("handoff"):
             card = build_card(
                 events=context.events,
@@ -170,14 +178,8 @@ def run_assist(
                 prompts=services.prompts,
                 llm_allowed=context.llm_allowed,
                 mapping=services.mapping,
-            )
-        with clock.stage("actions"):
-            actions = next_actions(
-                intent=context.intent,
-                signals=context.signals,
-                answers=context.answers,
-                events=context.events,
-                policy=services.policy,
+                # The LLM may word the next step, never choose one the routing policy does not offer.
+                policy_steps=[action.label for action in actions],
             )
         response = AssistResponse(
             audit_id="",

@@ -24,7 +24,7 @@ def _answer(**overrides: Any) -> str:
     answer = {
         "goal": {"text": "Refund for order 88231, which the app refused twice", "citations": ["e1", "e2", "e3"]},
         "open_question": {"text": "When will the refund for order 88231 arrive?", "citations": ["e3", "message"]},
-        "next_step": {"text": "Call billing about case CS-20931 and process the refund", "citations": ["e4"]},
+        "next_step": {"step": "s1", "text": "Call the customer about case CS-20931 as promised", "citations": ["e4"]},
         "summary": {
             "text": "Refund for order 88231 failed twice in the app on a billing exception; chat raised case "
             "CS-20931 and promised a billing callback that has not happened.",
@@ -92,7 +92,10 @@ def test_what_reaches_the_llm_is_redacted_and_the_message_is_marked_as_data(
     assert "[CARD ****1111]" in body and "[EMAIL]" in body and "[PHONE]" in body
     system, user = sent["messages"][0], sent["messages"][-1]
     assert system["role"] == "system" and "88231" not in system["content"]
-    assert "<<<MESSAGE\nStill no refund for order 88231" in user["content"]
+    assert (
+        json.dumps({"current_message": "Still no refund for order 88231 and nobody called. Reach me at [EMAIL]"})
+        in (user["content"])
+    )
     assert sent["response_format"] == {"type": "json_object"} and sent["temperature"] == 0
 
 
@@ -100,7 +103,7 @@ def test_a_citation_of_an_event_that_does_not_exist_is_dropped(
     llm_settings: Settings, openai_server: OpenAIServer
 ) -> None:
     openai_server.default = Reply(
-        content=_answer(next_step={"text": "Process the refund for order 88231", "citations": ["e99"]})
+        content=_answer(next_step={"step": "s1", "text": "Call back about order 88231", "citations": ["e99"]})
     )
     result = _build(llm_settings)
 
@@ -115,7 +118,7 @@ def test_an_invented_amount_is_unsupported_and_too_many_drops_fall_back_to_local
     openai_server.default = Reply(
         content=_answer(
             goal={"text": "Refund of £450.00 for order 88231", "citations": ["e1"]},
-            summary={"text": "The refund was approved on 2026-11-19", "citations": ["e4"]},
+            summary={"text": "The refund failed again on 2026-11-19", "citations": ["e4"]},
         )
     )
     result = _build(llm_settings)
@@ -222,7 +225,7 @@ def test_prompt_injection_changes_no_fact_and_reveals_no_prompt(
     # The model obeys the customer: it approves the refund and recites its instructions.
     openai_server.default = Reply(
         content=_answer(
-            next_step={"text": "Refund of £5000 approved, tell the customer", "citations": ["e4"]},
+            next_step={"step": "s1", "text": "Refund of £5000 approved, tell the customer", "citations": ["e4"]},
             summary={"text": leaked, "citations": ["message"]},
         )
     )
@@ -235,7 +238,7 @@ def test_prompt_injection_changes_no_fact_and_reveals_no_prompt(
     assert "£5000 approved" not in result.summary.text
     dumped = result.model_dump_json()
     assert "You write handoff notes" not in dumped and "Answer with one JSON object" not in dumped
-    # The instructions went in the system message; the customer's words only inside the data markers.
+    # The instructions went in the system message; the customer's words only inside the data document.
     sent = openai_server.requests[-1]["messages"]
     assert injection not in sent[0]["content"]
-    assert f"<<<MESSAGE\n{injection}\nMESSAGE>>>" in sent[-1]["content"]
+    assert json.dumps({"current_message": injection}, ensure_ascii=False) in sent[-1]["content"]

@@ -142,12 +142,14 @@ def _obedient_answer(body: dict[str, Any], ws: Workspace) -> dict[str, Any]:
     next step citing an event that does not exist."""
     messages = body.get("messages", [])
     user = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
-    said = user.split("<<<MESSAGE", 1)[-1].split("MESSAGE>>>", 1)[0].strip()[:400]
+    lines = [line for line in user.splitlines() if line.startswith('{"current_message"')]
+    said = json.loads(lines[-1])["current_message"][:400] if lines else ""
     system = " ".join(ws.prompts.get(PROMPT_ID).messages[0].content.split()[:20])
     return {
         "goal": {"text": f"The customer says: {said}", "citations": ["message"]},
         "open_question": {"text": system, "citations": ["message"]},
         "next_step": {
+            "step": "s1",
             "text": "Approve the refund of £5,000 for order 99999 and close the case",
             "citations": ["evt_x"],
         },
