@@ -5,29 +5,11 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 
-import pytest
-
-from assist.logs import configure_logging, log_fields
+from assist.logs import log_fields
 
 CARD, IBAN, EMAIL, PHONE = "4111 1111 1111 1111", "GB82WEST12345698765432", "ana.silva@example.com", "+44 7700 900123"
 SECRETS = (CARD, "4111111111111111", IBAN, EMAIL, PHONE, "7700 900123")
-
-
-@pytest.fixture
-def log_stream() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    # The handlers configure_logging replaces, put back so other tests keep pytest's capture.
-    saved = {
-        name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate)
-        for name in ("assist", "uvicorn", "uvicorn.error", "")
-    }
-    configure_logging("INFO", stream=stream)
-    yield stream
-    for name, (handlers, propagate) in saved.items():
-        logging.getLogger(name).handlers[:] = handlers
-        logging.getLogger(name).propagate = propagate
 
 
 def _lines(stream: io.StringIO) -> list[dict[str, object]]:

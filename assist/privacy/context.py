@@ -29,7 +29,7 @@ _REFERENCE_NOUNS = (
     "order|case|ticket|dispute|tracking|consignment|shipment|parcel|delivery|account|acct|booking|reservation|"
     "confirmation|reference|ref|invoice|claim|complaint|incident|policy|membership|member|customer|transaction|"
     "txn|receipt|return|rma|contract|loan|application|job|pnr|serial|sku|item|product|voucher|coupon|statement|"
-    "cheque|check|sort code|payment|refund|chargeback|batch|request|flight|order-?no"
+    "cheque|check|sort code|payment|refund|chargeback|batch|request|flight|order-?no|version|build|ip"
 )
 _LABEL = r"(?:[\s_-]*(?:number|numbers|no\.?|nr\.?|num|id|ids|ref|reference|code|#))?"
 # Each cue: the words that carry it. Named personal data comes first: a key like phone_number is a phone.

@@ -132,7 +132,7 @@ _ID_FORMS: tuple[tuple[re.Pattern[str], Callable[[str], bool], str, int], ...] =
     ),
     (re.compile(r"(?<![\w.-])\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}(?![\w-])"), be_nn.is_valid, "[NATIONAL_ID]", CERTAIN),
     # An NHS number is written 3-3-4 like a US phone number: likely, so a reference cue keeps it.
-    (re.compile(r"(?<![\w.-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w-]|[.,]\d)"), gb_nhs.is_valid, "[NATIONAL_ID]", LIKELY),
+    (re.compile(r"(?<![\w.-])\d{3}([ -])\d{3}\1\d{4}(?![\w-]|[.,]\d)"), gb_nhs.is_valid, "[NATIONAL_ID]", LIKELY),
 )
 
 
@@ -179,12 +179,14 @@ def phones(text: str, cue: Cue | None) -> Iterator[Finding]:
 
 
 def _phone_strength(raw: str, number: phonenumbers.PhoneNumber, cue: Cue | None) -> int:
-    if raw.startswith(("+", "00")):  # dialled with a country code: nobody writes a reference that way
+    if raw.startswith("+"):  # dialled with a country code: nobody writes a reference that way
         return CERTAIN if phonenumbers.is_possible_number(number) else 0
     if cue in (Cue.REFERENCE, Cue.TIME):
         return 0
     if cue is Cue.PHONE:
         return CERTAIN if phonenumbers.is_possible_number(number) else 0
+    if raw.startswith("00"):  # the international prefix from Europe: a phone, unless named a reference
+        return LIKELY if phonenumbers.is_possible_number(number) else 0
     # Fictional and new ranges (07700 900xxx) are not "valid" to phonenumbers, so a number written the way
     # people write phones (0.., (415)..) with enough digits counts too.
     dialled = raw[0] in "0(" and sum(ch.isdigit() for ch in raw) >= 10
