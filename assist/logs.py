@@ -8,9 +8,12 @@ that reaches the handler, from any logger, is redacted before it is formatted.
 from __future__ import annotations
 
 import contextvars
+import io
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -80,6 +83,22 @@ def configure_logging(level: str = "INFO", *, stream: TextIO | None = None) -> l
 def _kept(handler: logging.Handler) -> bool:
     """Handlers that are not ours (pytest's capture) stay; an earlier configure_logging's handler goes."""
     return not any(isinstance(f, RedactingFilter) for f in handler.filters)
+
+
+@contextmanager
+def captured(level: str = "INFO") -> Iterator[io.StringIO]:
+    """The service's own log output (configure_logging's handler), written to a buffer while inside; the
+    handlers it replaced are put back after (pytest's capture, a CLI's)."""
+    stream = io.StringIO()
+    names = ("assist", *SERVER_LOGGERS, "")
+    saved = {name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate) for name in names}
+    configure_logging(level, stream=stream)
+    try:
+        yield stream
+    finally:
+        for name, (handlers, propagate) in saved.items():
+            logging.getLogger(name).handlers[:] = handlers
+            logging.getLogger(name).propagate = propagate
 
 
 def log_fields(**fields: object) -> dict[str, dict[str, object]]:

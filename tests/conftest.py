@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import os
 import socket
 import uuid
@@ -18,7 +17,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assist.config import PROJECT_ROOT, Settings, get_settings
 from assist.db import Base, Database
-from assist.logs import configure_logging
+from assist.logs import captured
 from tests.support.openai_server import OpenAIServer, openai_server, openai_server_session  # noqa: F401
 
 TEST_KEYS = {
@@ -157,14 +156,5 @@ def client(services, settings: Settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def log_stream() -> Iterator[io.StringIO]:
     """What the service's own log handler writes (configure_logging), captured from its stream."""
-    stream = io.StringIO()
-    # The handlers configure_logging replaces, put back so other tests keep pytest's capture.
-    saved = {
-        name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate)
-        for name in ("assist", "uvicorn", "uvicorn.error", "")
-    }
-    configure_logging("INFO", stream=stream)
-    yield stream
-    for name, (handlers, propagate) in saved.items():
-        logging.getLogger(name).handlers[:] = handlers
-        logging.getLogger(name).propagate = propagate
+    with captured("INFO") as stream:
+        yield stream

@@ -37,10 +37,15 @@ def model_checkout(checkout: Path) -> Path:
     (checkout / "knowledge" / "intents").mkdir()
     for name in PER_INTENT:
         _small_csv(name, checkout / "knowledge" / "intents" / name)
-    for part in ("evals/intents/out_of_domain.csv", "evals/knowledge/out_of_scope.csv", "evals/knowledge/intents.json"):
+    for part in (
+        "evals/intents/out_of_domain.csv",
+        "evals/knowledge/out_of_scope.csv",
+        "evals/knowledge/intents.json",
+        "evals/privacy/cases.yaml",
+    ):
         (checkout / part).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_ROOT / part, checkout / part)
-    for name in ("intent", "knowledge", "safety"):
+    for name in ("intent", "knowledge", "safety", "privacy"):
         shutil.copy(PROJECT_ROOT / "evals" / "suites" / f"{name}.yaml", checkout / "evals" / "suites")
     journeys = yaml.safe_load((PROJECT_ROOT / "evals" / "safety" / "journeys.yaml").read_text())["journeys"]
     keep = [j for j in journeys if j["id"] in ("card_number_in_chat", "consent_withdrawn", "injection_route_to_bot")]
@@ -79,6 +84,9 @@ def test_fast_run_of_the_model_suites(model_checkout: Path, tmp_path: Path) -> N
     assert safety["pii_leaks"] >= 1, "the identifier no redactor knows must be caught leaving"
     assert safety["llm_coverage"] == 1.0 and safety["consent_violations"] == 0
     assert safety["injection_failures"] == 0 and safety["lifecycle_leaks"] == 0
+    privacy = suites["privacy"]["metrics"]
+    assert privacy == {"pii_leaks": 0.0, "references_mangled": 0.0, "secret_forms": 45.0}
+    assert suites["privacy"]["cases"] == 65
     assert result.exit_code == 1  # the leak fails the gate
 
     html = report.read_text()

@@ -77,7 +77,7 @@ def run(ws: Workspace, spec: SuiteSpec, *, options: dict[str, object], progress:
     raw = yaml.safe_load(ws.path(spec.data["journeys"]).read_text(encoding="utf-8"))
     journeys = [SafetyJourney.model_validate(item) for item in raw["journeys"]]
     problems: list[dict[str, str]] = []
-    with _leaky_llm(ws) as (services, server):
+    with leaky_llm(ws) as (services, server):
         for journey in tqdm(journeys, desc="safety", unit="journey", disable=not progress, leave=False):
             problems += [{"case": journey.id, **p} for p in _check_journey(journey, services=services, server=server)]
     probes, leaks = _lifecycle_leaks(ws, per_article=int(str(options.get("probes_per_article", 2))))
@@ -97,7 +97,7 @@ def run(ws: Workspace, spec: SuiteSpec, *, options: dict[str, object], progress:
 
 
 @contextmanager
-def _leaky_llm(ws: Workspace) -> Iterator[tuple[Services, Any]]:
+def leaky_llm(ws: Workspace) -> Iterator[tuple[Services, Any]]:
     server_module = _openai_test_server()
     with server_module.running_server() as server:
         settings = ws.settings.model_copy(
