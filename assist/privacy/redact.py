@@ -61,7 +61,8 @@ def _resolve(text: str, findings: list[Finding], whole: Cue | None) -> list[Find
 
 def redact_turns(texts: Sequence[str]) -> list[str]:
     """Each text redacted with the one before it as context: a conversation, oldest first."""
-    return [redact(text, previous) for previous, text in zip(["", *texts[:-1]], texts, strict=True)]
+    before = ["", *texts][: len(texts)]
+    return [redact(text, previous) for previous, text in zip(before, texts, strict=True)]
 
 
 def redact_obj(obj: Any, context: str = "", *, trusted: Collection[str] = ()) -> Any:

