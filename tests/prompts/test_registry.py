@@ -41,15 +41,15 @@ def test_a_content_change_without_a_version_bump_is_caught(prompts_copy: Path) -
 
     problems = PromptRegistry(prompts_copy).lock_problems()
 
-    assert problems == ["handoff_card: content changed but version is still 1; bump it"]
+    assert problems == [f"handoff_card: content changed but version is still {raw['version']}; bump it"]
 
 
 def test_a_bumped_version_asks_for_the_lock_to_be_refreshed_and_then_passes(prompts_copy: Path) -> None:
     path = prompts_copy / "handoff_card.yaml"
     raw = yaml.safe_load(path.read_text())
     raw["messages"][0]["content"] += "\nBe brief."
-    raw["version"] = 2
-    raw["changelog"].append({"version": 2, "date": "2026-11-21", "change": "Briefer."})
+    raw["version"] += 1
+    raw["changelog"].append({"version": raw["version"], "date": "2026-11-21", "change": "Briefer."})
     path.write_text(yaml.safe_dump(raw))
     registry = PromptRegistry(prompts_copy)
 
@@ -71,7 +71,7 @@ def test_reformatting_a_file_keeps_its_hash(prompts_copy: Path) -> None:
         ({"temperature": 0.2}, "handoff_card.yaml: temperature: Extra inputs are not permitted"),
         ({"id": "other"}, "handoff_card.yaml: id: 'other' must match the file name 'handoff_card'"),
         ({"version": 0}, "handoff_card.yaml: version: Input should be greater than or equal to 1"),
-        ({"version": 3}, "changelog has no entry for version 3"),
+        ({"version": 9}, "changelog has no entry for version 9"),
         ({"variables": ["events"]}, "do not match the placeholders used"),
         ({"model": {"max_tokens": 100, "seed": 1}}, "handoff_card.yaml: model.seed: Extra inputs are not permitted"),
     ],
@@ -94,7 +94,7 @@ def test_render_fills_every_placeholder_and_keeps_values_literal() -> None:
     messages = prompt.render(**values)
 
     user = messages[-1]["content"]
-    assert "<message ${facts}>" in user  # a value is never itself re-substituted
+    assert "<data ${facts}>" in user  # a value is never itself re-substituted
     assert "${" not in messages[0]["content"]
     with pytest.raises(ValueError, match="needs exactly"):
         prompt.render(events="x")
