@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,6 +41,9 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite's busy handler polls: under load, threads of one process racing for the write lock can starve
+        # one of them past busy_timeout. They queue here instead, and one at a time meets other processes.
+        self._sqlite_writer = threading.Lock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -76,10 +80,13 @@ class Database:
         """A unit of work that decides what to write from what it reads. On SQLite it takes the database's
         write lock before the first read (BEGIN IMMEDIATE), so no writer in any thread or process slips in
         between; PostgreSQL callers lock what they read (assist/timeline/locks.py)."""
-        with self._sessions() as session:
+        if not self.is_sqlite:
+            with self.session() as session:
+                yield session
+            return
+        with self._sqlite_writer, self._sessions() as session:
             try:
-                if self.is_sqlite:
-                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
                 session.commit()
             except BaseException:

@@ -13,15 +13,20 @@ that leads to them, customers per identifier, events lost. `--baseline-code DIR`
 only: older versions have no `verified`) and the throughput runs on the code checked out in DIR, alternating.
 
 Throughput: `--clients` threads post one event per request (half system status events, half customer
-messages, which are intent-classified at ingest) for customers that repeat, to one server.
+messages, which are intent-classified at ingest) for customers that repeat, to one server. Then the store
+alone: the same threads call `ingest_events` in one process (status events only: no HTTP, no classifier),
+each version in its own process with its own code on the path.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -36,9 +41,7 @@ import httpx
 from assist_latency import CHANNEL, percentile, running_server
 from sqlalchemy import create_engine, text
 
-from assist.config import Settings
 from assist.db import Database
-from assist.timeline.integrity import check
 
 POSTGRES = os.environ.get("ASSIST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -46,9 +49,8 @@ POSTGRES = os.environ.get("ASSIST_TEST_POSTGRES_URL", "postgresql+psycopg://post
 def prepare_template(path: Path) -> Path:
     """A data dir with the trained intent model and the ingested knowledge base, copied for every server."""
     if not (path / "models").exists():
-        from assist.services import build_services
-
-        build_services(Settings(data_dir=path, database_url=f"sqlite:///{path / 'template.db'}")).close()
+        with running_server(path):  # trains and ingests on an empty data dir, in its own process
+            pass
     return path
 
 
@@ -127,6 +129,8 @@ def scenario(name: str, round_: int, customers: int, writers: int) -> list[tuple
 
 
 def race(name: str, *, urls: list[str], db: Database, args: argparse.Namespace, pool: ProcessPoolExecutor) -> None:
+    from assist.timeline.integrity import check  # here: a worker for an older version has no such module
+
     split = orphans = lost = 0
     for round_ in range(args.rounds):
         writes = scenario(name, round_, args.customers, args.writers)
@@ -173,7 +177,45 @@ def throughput(url: str, *, clients: int, requests: int) -> tuple[float, list[fl
     return len(timings) / (time.perf_counter() - started), timings
 
 
+def ingest_worker(url: str, clients: int, requests: int) -> None:
+    """Runs in a child process whose PYTHONPATH picks the version; prints events/s as JSON."""
+    from assist.db import Database
+    from assist.timeline.models import EventIn
+    from assist.timeline.service import ingest_events
+
+    db = Database(url)
+    db.create_all()
+
+    def client(n: int) -> None:
+        for i in range(requests):
+            body = event({"email": f"st-{n}-{i % 25}@example.com"}, i, status=True)
+            ingest_events(db, events=[EventIn.model_validate(body)], region="GB")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    print(json.dumps({"rate": clients * requests / (time.perf_counter() - started)}))
+
+
+def store_throughput(url: str, *, code: Path | None, clients: int, requests: int) -> float:
+    env = {**os.environ, **({"PYTHONPATH": str(code)} if code else {})}
+    command = [sys.executable, __file__, "--ingest-worker", url, str(clients), str(requests)]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    return float(json.loads(out.strip().splitlines()[-1])["rate"])
+
+
+def summary(label: str, rates: list[float], timings: list[float] | None = None) -> str:
+    line = f"{label}: median of {len(rates)} runs {statistics.median(rates):.0f} events/s ("
+    line += ", ".join(f"{r:.0f}" for r in rates) + ")"
+    if timings:
+        line += f", p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms"
+    return line
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--ingest-worker"]:
+        ingest_worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", nargs="*", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     parser.add_argument("--servers", type=int, default=2)
@@ -204,22 +246,23 @@ def main() -> None:
                     for name in ("first", "link") if code is None else ("first",):
                         race(name, urls=urls, db=db, args=args, pool=pool)
                     db.dispose()
-            rates: dict[str, list[float]] = {label: [] for label, _ in versions}
+            http: dict[str, list[float]] = {label: [] for label, _ in versions}
+            direct: dict[str, list[float]] = {label: [] for label, _ in versions}
             lat: dict[str, list[float]] = {label: [] for label, _ in versions}
             for _ in range(args.repeat if "throughput" not in args.skip else 0):
                 for label, code in versions:
                     with store(kind, work) as url, servers(1, url=url, template=template, work=work, code=code) as urls:
                         rate, timings = throughput(urls[0], clients=args.clients, requests=args.requests)
-                        rates[label].append(rate)
-                        lat[label] += timings
-                        print(f"  {kind}, {label}: {rate:.0f} events/s")
-            for label in rates if rates[versions[0][0]] else []:
-                print(
-                    f"{kind}, {label}: POST /v1/events, {args.clients} clients, median of {len(rates[label])} runs "
-                    f"{statistics.median(rates[label]):.0f} events/s "
-                    f"(runs {', '.join(f'{r:.0f}' for r in rates[label])}),"
-                    f" p50 {statistics.median(lat[label]):.1f} ms, p95 {percentile(lat[label], 0.95):.1f} ms"
-                )
+                    http[label].append(rate)
+                    lat[label] += timings
+                    with store(kind, work) as url:
+                        direct[label].append(
+                            store_throughput(url, code=code, clients=args.clients, requests=args.requests)
+                        )
+                    print(f"  {kind}, {label}: HTTP {rate:.0f} events/s, store alone {direct[label][-1]:.0f} events/s")
+            for label in http if http[versions[0][0]] else []:
+                print(summary(f"{kind}, {label}, POST /v1/events, {args.clients} clients", http[label], lat[label]))
+                print(summary(f"{kind}, {label}, ingest_events alone, {args.clients} threads", direct[label]))
     print(f"load average at end: {os.getloadavg()}")
     shutil.rmtree(work, ignore_errors=True)
 

@@ -9,6 +9,8 @@ from assist.errors import InputError
 
 def normalise(kind: str, value: str, *, region: str) -> str:
     value = value.strip()
+    if not value.lstrip("@" if kind == "handle" else ""):
+        raise InputError(("customer", kind), "must not be blank")
     if kind == "email":
         if "@" not in value or value.startswith("@") or value.endswith("@"):
             raise InputError(("customer", "email"), "not an email address")

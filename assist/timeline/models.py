@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assist.timeline.conventions import in_range
 
@@ -177,7 +177,7 @@ class Link(BaseModel):
     value: str
     customer_id: str = Field(description="The record in the group that holds it (splits back with it).")
     trust: Trust
-    linked_at: datetime
+    linked_at: datetime = Field(validation_alias=AliasChoices("linked_at", "created_at"))
     event_id: str | None
     channel: str | None
     actor: str | None
@@ -190,8 +190,8 @@ class Proposal(BaseModel):
     proposal_id: str
     kind: Literal["link", "merge"]
     status: Literal["pending", "approved", "rejected"]
-    identifier_kind: str
-    identifier_value: str
+    identifier_kind: str = Field(validation_alias=AliasChoices("identifier_kind", "id_kind"))
+    identifier_value: str = Field(validation_alias=AliasChoices("identifier_value", "id_value"))
     customer_id: str = Field(description="The customer the event was stored on.")
     other_customer_id: str | None = Field(description="For a merge: the customer the identifier belongs to.")
     event_id: str | None

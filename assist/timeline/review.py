@@ -22,25 +22,7 @@ from assist.timeline.tables import CustomerRow, IdentifierRow, MergeRow, Proposa
 
 
 def _proposal(row: ProposalRow) -> Proposal:
-    return Proposal(
-        proposal_id=row.proposal_id,
-        kind=row.kind,  # type: ignore[arg-type]
-        status=row.status,  # type: ignore[arg-type]
-        identifier_kind=row.id_kind,
-        identifier_value=row.id_value,
-        customer_id=row.customer_id,
-        other_customer_id=row.other_customer_id,
-        event_id=row.event_id,
-        channel=row.channel,
-        actor=row.actor,
-        occurred_at=row.occurred_at,
-        reason=row.reason,
-        occurrences=row.occurrences,
-        created_at=row.created_at,
-        decided_at=row.decided_at,
-        decided_by=row.decided_by,
-        note=row.note,
-    )
+    return Proposal.model_validate(row, from_attributes=True)
 
 
 def _merge(row: MergeRow) -> Merge:
@@ -126,20 +108,7 @@ def identity(db: Database, *, customer_id: str) -> Identity:
         return Identity(
             customer_id=root,
             members=sorted(group, key=lambda member: member != root),
-            links=[
-                Link(
-                    kind=r.kind,
-                    value=r.value,
-                    customer_id=r.customer_id,
-                    trust=r.trust,  # type: ignore[arg-type]
-                    linked_at=r.created_at,
-                    event_id=r.event_id,
-                    channel=r.channel,
-                    actor=r.actor,
-                    linked_by=r.linked_by,
-                )
-                for r in links
-            ],
+            links=[Link.model_validate(link, from_attributes=True) for link in links],
             merges=[_merge(m) for m in merges],
             proposals=[_proposal(p) for p in proposals],
             consent=consent.read(session, root),

@@ -34,7 +34,9 @@ def _answer(**overrides: Any) -> str:
     return json.dumps({**answer, **overrides})
 
 
-def _build(settings: Settings, message: str = MESSAGE, events: list | None = None, **llm_kwargs: Any) -> HandoffResult:
+def _build(
+    settings: Settings, message: str = MESSAGE, events: list | None = None, llm_allowed: bool = True, **llm_kwargs: Any
+) -> HandoffResult:
     return build_card(
         events=return_journey() if events is None else events,
         message=message,
@@ -44,6 +46,7 @@ def _build(settings: Settings, message: str = MESSAGE, events: list | None = Non
         now=NOW,
         llm=build_llm(settings, **llm_kwargs),
         prompts=PROMPTS,
+        llm_allowed=llm_allowed,
     )
 
 
@@ -197,17 +200,7 @@ def test_withdrawn_consent_never_reaches_the_llm(llm_settings: Settings, openai_
     # The consent state comes from the store (tests/timeline/test_consent.py); here, as the pipeline passes it.
     openai_server.default = Reply(content=_answer())
 
-    result = build_card(
-        events=return_journey(),
-        message=MESSAGE,
-        channel="phone",
-        intent=None,
-        signals=None,
-        now=NOW,
-        llm=build_llm(llm_settings),
-        prompts=PROMPTS,
-        llm_allowed=False,
-    )
+    result = _build(llm_settings, llm_allowed=False)
 
     assert openai_server.requests == []
     assert (result.generator, result.fallback_reason) == ("local", "customer withdrew consent to AI processing")

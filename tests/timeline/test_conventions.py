@@ -58,6 +58,8 @@ BAD = [
     ({"customer": {"email": "ana\u0000@example.com"}}, ("customer", "email")),
     ({"customer": {"handle": "ana\nbob"}}, ("customer", "handle")),
     ({"customer": {"customer_id": "c" * 256}}, ("customer", "customer_id")),
+    ({"customer": {"handle": "@"}}, ("customer", "handle")),
+    ({"customer": {"account_id": "   "}}, ("customer", "account_id")),
     ({"customer": {"email": "a@example.com", "verified": ["phone"]}}, ("customer",)),
     ({"text": "hello\u0000"}, ("text",)),
     ({"source_id": "s\u00001"}, ("source_id",)),
@@ -85,6 +87,17 @@ def test_bad_data_is_a_422_naming_the_field_and_stores_nothing(
     )
     logged = caplog.text + response.text
     assert "4111" not in logged and "5698" not in logged
+
+
+def test_lookups_with_nul_or_overlong_ids_are_a_4xx(store_client: TestClient) -> None:
+    for params in ({"email": "a\u0000@example.com"}, {"handle": "ana\u0000"}):
+        response = store_client.get("/v1/customers", params=params, headers=auth("agent"))
+        assert response.status_code == 422 and response.json()["detail"][0]["loc"][0] == "query"
+    for customer_id in ("cus%00x", "c" * 300):
+        for path in ("timeline", "identity"):
+            assert store_client.get(f"/v1/customers/{customer_id}/{path}", headers=auth("agent")).status_code == 404
+    body = {"customer": {"email": "a\u0000@example.com"}, "channel": "chat", "message": "hi"}
+    assert store_client.post("/v1/triage", json=body, headers=auth("agent")).status_code == 422
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
