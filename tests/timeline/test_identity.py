@@ -160,3 +160,22 @@ def test_unmerge_splits_a_merge_back_with_events_identifiers_and_the_audit_trail
     assert undone["undone_by"] and undone["undo_reason"] == "shared family phone" and undone["undone_at"]
     assert store_client.post(f"/v1/customers/{first}/unmerge", json=body, headers=auth("qa")).status_code in (404, 409)
     assert check(db).problems == []
+
+
+def test_approving_a_merge_proposal_joins_the_two_customers(store_client: TestClient, db: Any) -> None:
+    email = post(store_client, {"email": "zoe@example.com"}, text="order 555 never came")["customer_ids"][0]
+    social = {"handle": "@zoe", "email": "zoe@example.com", "verified": ["handle"]}
+    handle = post(store_client, social, minutes=1, channel="social", text="any news?")["customer_ids"][0]
+    assert handle != email
+    [proposal] = proposals(store_client)
+    assert (proposal["kind"], proposal["customer_id"], proposal["other_customer_id"]) == ("merge", handle, email)
+    approved = store_client.post(
+        f"/v1/identity/proposals/{proposal['proposal_id']}/approve", json={"note": "same person"}, headers=auth("qa")
+    )
+    assert approved.status_code == 200, approved.text
+    assert lookup(store_client, handle="@zoe").json()["customer_id"] == email, "the older customer survives"
+    timeline = store_client.get(f"/v1/customers/{handle}/timeline", headers=auth("agent")).json()
+    assert [e["text"] for e in timeline["events"]] == ["order 555 never came", "any news?"]
+    merge = store_client.get(f"/v1/customers/{email}/identity", headers=auth("qa")).json()["merges"][0]
+    assert merge["evidence"]["proposal_id"] == proposal["proposal_id"] and merge["reason"] == "same person"
+    assert check(db).problems == []
